@@ -1,0 +1,9 @@
+import type { Command } from 'commander';
+import { register as syscalls } from './syscalls.js';
+import { register as disasm } from './disasm.js';
+import { register as asm } from './asm.js';
+import { register as emu } from './emu.js';
+import { register as verify } from './verify.js';
+
+/** Every command, in the order `--help` lists them. */
+export const commands: ReadonlyArray<(program: Command) => void> = [syscalls, disasm, asm, emu, verify];

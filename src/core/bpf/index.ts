@@ -1,0 +1,3 @@
+export * from './opcodes.js';
+export * from './instruction.js';
+export * from './actions.js';

@@ -1,0 +1,3 @@
+/** The pure core of seccomp-kit: runs in Node and in browsers (no Node APIs). */
+export * from './errors.js';
+export * from './bpf/index.js';
