@@ -59,6 +59,12 @@ export interface ProfileRule {
   comment?: string;
   includes?: RuleFilter;
   excludes?: RuleFilter;
+  /**
+   * Both `name` and `names` are set. moby >= 23 rejects the whole profile for it (even when the rule
+   * would be excluded); containers/common and Docker <= 20.10 reject it only if the rule survives
+   * includes/excludes, so resolution must decide for those dialects.
+   */
+  nameConflict?: boolean;
 }
 
 /** One `archMap[]` element. */
@@ -79,6 +85,8 @@ export interface SpoMeta {
   baseProfileName?: string;
   /** `spec.disabled` / state, as written. */
   disabled?: boolean;
+  /** `spec.state` as written (`Enabled` / `Disabled`, SPO v1); `disabled` is derived from it when set. */
+  state?: string;
 }
 
 /** A profile as read from text. */
@@ -104,6 +112,17 @@ export interface Profile {
   spo?: SpoMeta;
   /** JSON pointer -> where it is in the text (every key and value that was read). */
   sources: Record<string, SourceRef>;
+  /** JSON pointer -> where its key is written (object members only). */
+  keySources?: Record<string, SourceRef>;
+  /**
+   * True when the profile turns seccomp off in moby, containers/common and runc: `defaultAction`
+   * empty or absent and no `syscalls` (`{}`). crun rejects such a profile instead.
+   */
+  disablesSeccomp?: boolean;
+  /** True when `defaultAction` is absent or null (crun/libocispec: "Required field 'defaultAction' not present"). */
+  defaultActionMissing?: boolean;
+  /** 0-based index of the YAML document (multi-document streams), when not the first. */
+  document?: number;
 }
 
 /** A problem found while reading or checking a profile. */
@@ -114,4 +133,8 @@ export interface Diagnostic {
   message: string;
   source: SourceRef;
   hint?: string;
+  /** What the reference implementation says, in its words (Go's `json: cannot unmarshal ...`, moby's message). */
+  note?: string;
+  /** A second place the message refers to (the first occurrence of a duplicate key). */
+  related?: SourceRef;
 }
