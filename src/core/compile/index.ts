@@ -1,0 +1,5 @@
+export * from './ir.js';
+export * from './args.js';
+export * from './tree.js';
+export * from './layout.js';
+export * from './compile.js';
