@@ -20,8 +20,16 @@ export interface Abi {
   table: TableName;
   /** AUDIT_ARCH_* value (linux/audit.h). */
   auditArch: number;
-  /** Register width: 32 or 64. */
+  /**
+   * Register width: 32 or 64 (the AUDIT_ARCH 64-bit flag). x32 and MIPS n32 are 64: their syscall arguments
+   * arrive in full 64-bit registers, whatever user space meant.
+   */
   bits: 32 | 64;
+  /**
+   * Width of `long` and pointers in user space: 32 for x32 and MIPS n32 (ILP32 on 64-bit registers), else
+   * `bits`. libseccomp's arch size (it compares only the low 32 bits of arguments when this is 32).
+   */
+  longBits: 32 | 64;
   endian: 'little' | 'big';
   /** Added to every table number to get the number the filter sees (x32: 0x40000000, else 0). */
   nrOffset: number;
@@ -50,4 +58,11 @@ export interface MultiplexedCall {
   viaNr: number;
   /** The sub-call number passed in the multiplexer's first argument (SYS_SOCKET = 1, SEMOP = 1, ...). */
   sub: number;
+  /** The sub-call's UAPI constant: `SYS_SOCKET` (linux/net.h), `SEMOP` (linux/ipc.h), ... */
+  subName: string;
+  /**
+   * The call's own syscall number on this ABI when it has one too (`nrOffset` included); absent when the
+   * call exists on this ABI only through the multiplexer (libseccomp's CSV says PNR).
+   */
+  directNr?: number;
 }
