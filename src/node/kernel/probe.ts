@@ -1,0 +1,364 @@
+/**
+ * Asking the running kernel: what does this filter return for these syscalls, and does the
+ * kernel accept these programs? Used as the test oracle for the emulator and the verifier.
+ *
+ * How (details in rewrite.ts, stubs.ts, probe-child.ts):
+ * - A worker thread of this process installs each filter on itself only (no TSYNC), so the rest
+ *   of the process is never filtered. Filters stack on that thread; when the kernel's per-thread
+ *   limit is reached (ENOMEM) a fresh thread takes over.
+ * - Every filter is gated on the instruction pointer: only syscalls issued by the probe's own
+ *   syscall stub run the program; every other syscall of the thread is allowed. The newest filter
+ *   decides for the stub's calls because all probe filters return ERRNO there (equal actions: the
+ *   kernel keeps the first, newest, result).
+ * - Probed programs have every return rewritten to ERRNO(code), so no tested syscall executes.
+ *   Exception: on x86_64 the kernel runs no filter at all for uretprobe (335) and uprobe (336)
+ *   (`seccomp_uprobe_exception`); 335 outside a uretprobe trampoline raises SIGILL, which would kill
+ *   this process, so those two are reported as not issued.
+ * - Verification installs the unmodified program behind the same gate and never issues a stub
+ *   call, so an accepted program never runs. Programs whose length the gate would change from
+ *   valid to invalid (0, or within 6 of 4096) are loaded in a throwaway `node` process instead.
+ *
+ * Why not fork(): V8 marks its heap MADV_DONTFORK, so a forked copy of a Node process crashes
+ * (SIGSEGV) on its first JavaScript step; a worker thread needs no fork at all.
+ */
+import { spawnSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
+import { SeccompKitError } from '../../core/errors.js';
+import type { Program, SeccompData } from '../../core/bpf/instruction.js';
+import { seccompData } from '../../core/bpf/instruction.js';
+import { BPF_MAXINSNS } from '../../core/bpf/opcodes.js';
+import { errnoName, koffiPath, libc, libcAvailable } from './libc.js';
+import { encodeLittle } from './install.js';
+import { PROBE_WORKER_SOURCE } from './probe-child.js';
+import { decodeProbeCode, ipGate, IP_GATE_LENGTH, MAX_PROBE_PROGRAM, rewriteForProbe } from './rewrite.js';
+import type { ProbeVerdict } from './rewrite.js';
+import { stubAddresses, SYS32_CODE } from './stubs.js';
+
+/** AUDIT_ARCH_X86_64 and AUDIT_ARCH_I386 (linux/audit.h). */
+const ARCH_X86_64 = 0xc000003e;
+const ARCH_I386 = 0x40000003;
+/** x86_64 syscalls that bypass seccomp (Linux 6.x `seccomp_uprobe_exception`): uretprobe, uprobe. */
+const UPROBE_BYPASS = new Set([335, 336]);
+/** Filters per probe thread before a fresh one is used: every stub call runs all of them. */
+const MAX_FILTERS_PER_PROBE_THREAD = 64;
+
+/** The syscall ABI a probe issues syscalls with. */
+export type ProbeAbi = 'x86_64' | 'x86';
+
+/** One syscall to issue: its number as the kernel sees it and up to six arguments. */
+export interface SeccompCase {
+  nr: number;
+  args?: readonly bigint[];
+}
+
+/** What the kernel did with one case. */
+export interface KernelOutcome {
+  /** The seccomp_data the kernel built (arch of the ABI, the stub's instruction pointer, args as passed: 32-bit on x86). */
+  data: SeccompData;
+  /** False when the case was not issued; see {@link KernelOutcome.skipped}. */
+  issued: boolean;
+  /** Why the case was not issued. */
+  skipped?: string;
+  /** Raw return value of the syscall instruction (0n when not issued). */
+  ret: bigint;
+  /** `-ret` when the kernel returned an error (-4095..-1). */
+  errno?: number;
+  /** The probe code (rewrite.ts `probeCode`) the filter produced: 0 for ERRNO(0), else `errno`. */
+  code?: number;
+  /** The action the code stands for; undefined if the result is not one the rewritten filter can produce. */
+  verdict?: ProbeVerdict;
+}
+
+/** Options of {@link probeKernel}. */
+export interface ProbeOptions {
+  /** ABI to issue the syscalls with (default x86_64; x86 uses `int $0x80`). */
+  abi?: ProbeAbi;
+}
+
+interface WorkerReply {
+  id: number;
+  rc: number;
+  errno: number;
+  rets?: BigInt64Array;
+}
+
+interface WorkerRequest {
+  id: number;
+  filter: Uint8Array;
+  len: number;
+  abi?: ProbeAbi;
+  nrs?: Uint32Array;
+  args?: BigUint64Array;
+}
+
+/** One worker thread carrying a stack of filters. */
+class ProbeThread {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  private dead: Error | undefined;
+  private retired = false;
+  readonly ready: Promise<void>;
+  /** Filters installed on this thread so far. */
+  filters = 0;
+
+  constructor() {
+    const stubs = stubAddresses();
+    this.worker = new Worker(PROBE_WORKER_SOURCE, {
+      eval: true,
+      workerData: { koffiPath: koffiPath(), sys64: stubs.sys64, sys32: stubs.sys32 },
+      stdout: false,
+      stderr: false,
+    });
+    this.worker.unref();
+    let readyResolve: () => void = () => {};
+    let readyReject: (e: Error) => void = () => {};
+    this.ready = new Promise<void>((res, rej) => {
+      readyResolve = res;
+      readyReject = rej;
+    });
+    this.ready.catch(() => {}); // reported through request()
+    this.worker.on('message', (m: WorkerReply | { ready: true; nnp: boolean; errno: number }) => {
+      if ('ready' in m) {
+        if (m.nnp) readyResolve();
+        else readyReject(new SeccompKitError('kernel', `prctl(PR_SET_NO_NEW_PRIVS) failed in the probe thread: ${errnoName(m.errno)}`));
+        return;
+      }
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (this.pending.size === 0) {
+        this.worker.unref();
+        if (this.retired) void this.close();
+      }
+      p.resolve(m);
+    });
+    const fail = (e: Error): void => {
+      this.dead ??= e;
+      readyReject(e);
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
+    };
+    this.worker.on('error', (e) => fail(e instanceof Error ? e : new Error(String(e))));
+    this.worker.on('exit', (code) => fail(new Error(`kernel probe thread exited (code ${code})`)));
+  }
+
+  /** No new requests; terminate once the pending ones are answered. */
+  retire(): void {
+    this.retired = true;
+    if (this.pending.size === 0) void this.close();
+  }
+
+  get alive(): boolean {
+    return this.dead === undefined;
+  }
+
+  async request(req: Omit<WorkerRequest, 'id'>): Promise<WorkerReply> {
+    await this.ready;
+    if (this.dead) throw this.dead;
+    const id = this.nextId++;
+    const msg: WorkerRequest = { ...req, id };
+    return new Promise<WorkerReply>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.ref();
+      const transfer: ArrayBuffer[] = [msg.filter.buffer as ArrayBuffer];
+      if (msg.nrs) transfer.push(msg.nrs.buffer as ArrayBuffer);
+      if (msg.args) transfer.push(msg.args.buffer as ArrayBuffer);
+      this.worker.postMessage(msg, transfer);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (!this.alive) return;
+    this.dead = new Error('kernel probe thread closed');
+    await this.worker.terminate();
+  }
+}
+
+const threads: { probe?: ProbeThread; verify?: ProbeThread } = {};
+
+function thread(kind: 'probe' | 'verify', fresh: boolean): ProbeThread {
+  const t = threads[kind];
+  if (t && t.alive && !fresh) return t;
+  t?.retire();
+  const n = new ProbeThread();
+  threads[kind] = n;
+  return n;
+}
+
+/** Stops the probe's worker threads (they do not keep the process alive, but tests may tidy up). */
+export async function closeKernelProbes(): Promise<void> {
+  const ts = [threads.probe, threads.verify];
+  threads.probe = undefined;
+  threads.verify = undefined;
+  await Promise.all(ts.map((t) => t?.close()));
+}
+
+/**
+ * Installs `filter` on a probe thread, retrying once on a fresh thread when the used one is full
+ * (ENOMEM: the per-thread instruction total) or has reached its filter quota.
+ */
+async function installOn(kind: 'probe' | 'verify', filter: Program, extra: Partial<WorkerRequest> = {}): Promise<WorkerReply> {
+  let t = thread(kind, false);
+  if (kind === 'probe' && t.filters >= MAX_FILTERS_PER_PROBE_THREAD) t = thread(kind, true);
+  const send = (th: ProbeThread): Promise<WorkerReply> => {
+    const req: Omit<WorkerRequest, 'id'> = { filter: encodeLittle(filter), len: filter.length };
+    if (extra.abi) req.abi = extra.abi;
+    if (extra.nrs) req.nrs = extra.nrs.slice();
+    if (extra.args) req.args = extra.args.slice();
+    return th.request(req);
+  };
+  let r = await send(t);
+  if (r.rc < 0 && errnoName(r.errno) === 'ENOMEM' && t.filters > 0) {
+    t = thread(kind, true);
+    r = await send(t);
+  }
+  if (r.rc >= 0) t.filters++;
+  return r;
+}
+
+let support: { ok: true } | { ok: false; reason: string } | undefined;
+let ia32Support: { ok: true } | { ok: false; reason: string } | undefined;
+
+/**
+ * Whether this machine can run the probe: Linux x86_64, koffi + glibc, seccomp filters in the
+ * kernel, and (for `abi: 'x86'`) the i386 syscall ABI (checked in a throwaway process, because
+ * without IA32 emulation `int $0x80` kills the caller with SIGSEGV).
+ */
+export function kernelProbeSupport(abi: ProbeAbi = 'x86_64'): { ok: true } | { ok: false; reason: string } {
+  if (!support) {
+    if (process.platform !== 'linux' || process.arch !== 'x64') support = { ok: false, reason: `needs Linux x86_64, this is ${process.platform}/${process.arch}` };
+    else if (!libcAvailable()) support = { ok: false, reason: 'koffi or glibc cannot be loaded' };
+    else {
+      const c = libc();
+      // PR_GET_SECCOMP: EINVAL when the kernel is built without seccomp.
+      const mode = c.prctl(21, 0, 0, 0, 0);
+      support = mode < 0 ? { ok: false, reason: `the kernel has no seccomp (${errnoName(c.errno())})` } : { ok: true };
+    }
+  }
+  if (!support.ok || abi === 'x86_64') return support;
+  if (!ia32Support) {
+    const code = `
+      const koffi = require(process.argv[1]);
+      const lib = koffi.load('libc.so.6');
+      const mmap = lib.func('void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off)');
+      const page = mmap(null, 4096, 7, 0x62, -1, 0);
+      new Uint8Array(koffi.view(page, 4096)).set(${JSON.stringify(SYS32_CODE)});
+      const f = koffi.decode(page, koffi.proto('int64_t f(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t)'));
+      process.stdout.write(String(Number(f(20, 0, 0, 0, 0, 0, 0)) === process.pid));`;
+    const r = spawnSync(process.execPath, ['-e', code, koffiPath()], { encoding: 'utf8', timeout: 30_000 });
+    ia32Support = r.stdout === 'true' ? { ok: true } : { ok: false, reason: `the i386 syscall ABI (int $0x80) is not available (${r.signal ?? `exit ${r.status}`}: IA32 emulation off?)` };
+  }
+  return ia32Support;
+}
+
+function assertSupported(abi: ProbeAbi): void {
+  const s = kernelProbeSupport(abi);
+  if (!s.ok) throw new SeccompKitError('kernel', `cannot probe the kernel: ${s.reason}`);
+}
+
+/**
+ * Runs `p` in the real kernel for each case and reports what the kernel returned, through the
+ * probe's rewriting (no tested syscall executes; see the module comment). `p` must be a program
+ * the kernel accepts and at most {@link MAX_PROBE_PROGRAM} instructions long.
+ */
+export async function probeKernel(p: Program, cases: readonly SeccompCase[], opts: ProbeOptions = {}): Promise<KernelOutcome[]> {
+  const abi = opts.abi ?? 'x86_64';
+  assertSupported(abi);
+  if (p.length === 0 || p.length > MAX_PROBE_PROGRAM) {
+    throw new SeccompKitError('kernel', `the kernel probe takes programs of 1..${MAX_PROBE_PROGRAM} instructions, this one has ${p.length}`);
+  }
+  const stubs = stubAddresses();
+  const ip = abi === 'x86' ? stubs.ip32 : stubs.ip64;
+  const arch = abi === 'x86' ? ARCH_I386 : ARCH_X86_64;
+  const outcomes: KernelOutcome[] = cases.map((c) => {
+    const args = (c.args ?? []).map((a) => (abi === 'x86' ? BigInt.asUintN(32, a) : BigInt.asUintN(64, a)));
+    const data = seccompData(arch, c.nr, args, ip);
+    if (abi === 'x86_64' && UPROBE_BYPASS.has(data.nr)) {
+      return { data, issued: false, ret: 0n, skipped: `x86_64 syscall ${data.nr} (uretprobe/uprobe) runs without any seccomp filter; not issued` };
+    }
+    return { data, issued: true, ret: 0n };
+  });
+  const issued = outcomes.filter((o) => o.issued);
+  const nrs = new Uint32Array(issued.length);
+  const args = new BigUint64Array(issued.length * 6);
+  issued.forEach((o, i) => {
+    nrs[i] = o.data.nr;
+    o.data.args.forEach((a, j) => (args[i * 6 + j] = a));
+  });
+  const filter = ipGate(rewriteForProbe(p), ip);
+  const r = await installOn('probe', filter, { abi, nrs, args });
+  if (r.rc < 0) {
+    throw new SeccompKitError('kernel', `the kernel refused the probe's rewrite of this program: ${errnoName(r.errno)}`, {
+      hint: 'the probe needs a program the kernel accepts (check it with kernelVerify or `seccomp-kit verify`)',
+    });
+  }
+  const rets = r.rets ?? new BigInt64Array(0);
+  issued.forEach((o, i) => {
+    o.ret = rets[i];
+    if (o.ret >= -4095n && o.ret <= 0n) {
+      const code = Number(-o.ret);
+      if (code !== 0) o.errno = code;
+      o.code = code;
+      const v = decodeProbeCode(code);
+      if (v) o.verdict = v;
+    }
+  });
+  return outcomes;
+}
+
+/** The kernel's answer for one program. */
+export interface KernelVerdict {
+  accepted: boolean;
+  /** errno name (`EINVAL`, `ENOMEM`, ...) when refused. */
+  errno?: string;
+}
+
+/**
+ * Asks the kernel whether it accepts each program as a filter (`seccomp(SECCOMP_SET_MODE_FILTER, 0)`
+ * on a thread without other filters, or whose other filters leave room). Accepted programs are
+ * attached behind the instruction-pointer gate and never run.
+ */
+export async function kernelVerify(programs: readonly Program[]): Promise<KernelVerdict[]> {
+  assertSupported('x86_64');
+  const ip = stubAddresses().ip64;
+  const out: KernelVerdict[] = [];
+  for (const p of programs) {
+    if (p.length > 0xffff - IP_GATE_LENGTH) {
+      throw new SeccompKitError('kernel', `a program of ${p.length} instructions does not fit struct sock_fprog (len is 16 bits)`);
+    }
+    // The gate would turn these lengths from invalid to valid (0) or from valid to invalid (4091..4096).
+    if (p.length === 0 || (p.length > BPF_MAXINSNS - IP_GATE_LENGTH && p.length <= BPF_MAXINSNS)) {
+      out.push(verifyInChildProcess(p));
+      continue;
+    }
+    const r = await installOn('verify', ipGate(p, ip));
+    out.push(r.rc >= 0 ? { accepted: true } : { accepted: false, errno: errnoName(r.errno) });
+  }
+  return out;
+}
+
+/** Loads the raw program in a throwaway `node` process (slow: tens of milliseconds). */
+function verifyInChildProcess(p: Program): KernelVerdict {
+  const code = `
+    const fs = require('node:fs');
+    const koffi = require(process.argv[1]);
+    const lib = koffi.load('libc.so.6');
+    const fprog = koffi.pointer(koffi.struct({ len: 'uint16_t', filter: 'const uint8_t *' }));
+    const seccomp = lib.func('long syscall(long nr, long op, long flags, const void *prog)');
+    const prctl = lib.func('int prctl(int op, unsigned long a, unsigned long b, unsigned long c, unsigned long d)');
+    const bytes = Buffer.from(process.argv[2], 'hex');
+    if (prctl(38, 1, 0, 0, 0) !== 0) { fs.writeSync(1, 'nnp-failed'); process.exit(3); }
+    fs.writeSync(1, 'ready ');
+    const rc = Number(seccomp(317, 1, 0, koffi.as({ len: Number(process.argv[3]), filter: bytes }, fprog)));
+    if (rc < 0) { fs.writeSync(1, 'rejected ' + koffi.errno()); process.exit(0); }
+    // Accepted: the filter now decides about every syscall; leave without needing any of them.
+    lib.func('long syscall(long nr, long code)')(231, 0);
+    koffi.call(1n, koffi.proto('void sk_fault(void)'));`;
+  const hex = Buffer.from(encodeLittle(p)).toString('hex');
+  const r = spawnSync(process.execPath, ['-e', code, koffiPath(), hex, String(p.length)], { encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' });
+  const outText = r.stdout ?? '';
+  if (!outText.startsWith('ready')) throw new Error(`kernel verify child failed before loading the filter: ${outText} ${r.stderr ?? ''}`);
+  const m = /rejected (\d+)/.exec(outText);
+  return m ? { accepted: false, errno: errnoName(Number(m[1])) } : { accepted: true };
+}
