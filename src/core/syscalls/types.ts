@@ -31,7 +31,10 @@ export interface Abi {
    */
   longBits: 32 | 64;
   endian: 'little' | 'big';
-  /** Added to every table number to get the number the filter sees (x32: 0x40000000, else 0). */
+  /**
+   * Added to every table number to get the number the filter sees: x32 0x40000000 (the x32 bit), MIPS o32 4000,
+   * n64 5000, n32 6000 (libseccomp's CSV lists both without it), else 0.
+   */
   nrOffset: number;
   /** Docker/OCI spelling: `SCMP_ARCH_X86_64`. */
   scmpName: string;
