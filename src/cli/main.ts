@@ -35,7 +35,16 @@ Examples:
   return program;
 }
 
+/** `seccomp-kit ... | head` closes our stdout early: that is not an error, just stop quietly. */
+function quietOnEpipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  quietOnEpipe(process.stdout);
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

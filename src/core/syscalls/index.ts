@@ -43,5 +43,5 @@ export {
   SOCKETCALL_SUBCALLS,
   TABLE_NAMES,
   TABLE_PROVENANCE,
-  X32_SYSCALL_BIT,
 } from './table.generated.js';
+// X32_SYSCALL_BIT is exported once, from bpf/opcodes.
