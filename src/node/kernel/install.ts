@@ -21,7 +21,7 @@ import {
   SECCOMP_SET_MODE_FILTER,
   SECCOMP_SET_MODE_STRICT,
 } from '../../core/bpf/opcodes.js';
-import { errnoName, errnoText, libc, NR_SECCOMP_X86_64, PR_GET_NO_NEW_PRIVS, PR_SET_NO_NEW_PRIVS } from './libc.js';
+import { errnoName, errnoText, F_GETFD, F_SETFD, FD_CLOEXEC, libc, NR_SECCOMP_X86_64, PR_GET_NO_NEW_PRIVS, PR_SET_NO_NEW_PRIVS } from './libc.js';
 
 /** Names of the SECCOMP_FILTER_FLAG_* bits (linux/seccomp.h), for messages. */
 export const FILTER_FLAG_NAMES: ReadonlyArray<readonly [number, string]> = [
@@ -190,9 +190,11 @@ export function installFilter(p: Program, flags = 0): number {
 }
 
 /**
- * Enters strict mode (`seccomp(SECCOMP_SET_MODE_STRICT)`): afterwards the thread may only call
- * read, write, _exit and sigreturn; anything else kills it with SIGKILL. In Node that leaves
- * nothing but koffi calls to those four, so this is for throwaway processes.
+ * Enters strict mode (`seccomp(SECCOMP_SET_MODE_STRICT)`) on the calling thread: afterwards it
+ * may only call read, write, exit (of the thread, not exit_group) and rt_sigreturn; anything
+ * else ends the thread as if by SIGKILL. In Node that leaves nothing but koffi calls to those
+ * four, and a killed main thread leaves the process hanging on Node's helper threads: only for
+ * throwaway processes that someone else reaps.
  */
 export function seccompModeStrict(): void {
   assertX86_64('entering seccomp strict mode');
@@ -215,15 +217,21 @@ export interface ExecFilteredOptions {
 /**
  * Replaces this process with `file argv...` running under the filter: sets no_new_privs,
  * installs the filter on the calling (main) thread, then execve(2). Exec discards the other
- * threads, so the new program runs entirely filtered. Returns only by throwing: a `kernel`
+ * threads, so the new program runs entirely filtered. Standard input, output and error are
+ * passed on (their close-on-exec flag is cleared); other descriptors keep their flags. Returns only by throwing: a `kernel`
  * error when the filter is refused or execve fails (for example because the filter itself
  * denies execve).
  */
 export function execFiltered(p: Program, file: string, argv: readonly string[], opts: ExecFilteredOptions = {}): never {
   const env = opts.env ?? Object.entries(process.env).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
   if (!opts.keepPrivileges) setNoNewPrivs();
-  installFilter(p, opts.flags ?? 0);
   const c = libc();
+  // Node may mark its standard streams close-on-exec; the new program should inherit them.
+  for (const fd of [0, 1, 2]) {
+    const fl = c.fcntl(fd, F_GETFD, 0);
+    if (fl >= 0 && (fl & FD_CLOEXEC) !== 0) c.fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
+  }
+  installFilter(p, opts.flags ?? 0);
   c.execve(file, [...argv, null], [...env, null]);
   const e = c.errno();
   throw new SeccompKitError('kernel', `execve(${file}) failed with ${errnoName(e)}: ${errnoText(e)}`, {

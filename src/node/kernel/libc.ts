@@ -23,6 +23,9 @@ export const MAP_PRIVATE = 0x02;
 export const MAP_32BIT = 0x40;
 export const MAP_ANONYMOUS = 0x20;
 export const MFD_CLOEXEC = 1;
+export const F_GETFD = 1;
+export const F_SETFD = 2;
+export const FD_CLOEXEC = 1;
 
 /** The libc functions, typed for the way seccomp-kit calls them. */
 export interface Libc {
@@ -34,6 +37,7 @@ export interface Libc {
   memfdCreate(name: string, flags: number): number;
   execve(path: string, argv: (string | null)[], envp: (string | null)[]): number;
   getpid(): number;
+  fcntl(fd: number, cmd: number, arg: number): number;
   /** The errno of the last call made through koffi on this thread. */
   errno(): number;
 }
@@ -63,6 +67,8 @@ export function libc(): Libc {
       memfdCreate: lib.func('int memfd_create(const char *name, unsigned int flags)'),
       execve: lib.func('int execve(const char *path, const char **argv, const char **envp)'),
       getpid: lib.func('int getpid(void)'),
+      // fcntl is variadic; an int third argument is passed the same way on x86_64.
+      fcntl: lib.func('int fcntl(int fd, int cmd, int arg)'),
       errno: () => koffi.errno(),
     };
     return cached;

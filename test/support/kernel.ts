@@ -1,0 +1,110 @@
+// Helpers for tests that ask the real kernel: why a suite must skip, and throwaway Node processes
+// for filters that must really act (KILL, strict mode) without touching the test process.
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { kernelProbeSupport } from '../../src/node/kernel/probe.js';
+import type { ProbeAbi } from '../../src/node/kernel/probe.js';
+import { libseccompAvailable } from '../../src/node/libseccomp.js';
+
+/** Project root, for imports inside child scripts. */
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Why kernel tests cannot run here (undefined: they can). */
+export function kernelSkipReason(abi: ProbeAbi = 'x86_64'): string | undefined {
+  const s = kernelProbeSupport(abi);
+  return s.ok ? undefined : `kernel tests skipped: ${s.reason}`;
+}
+
+/** Why libseccomp tests cannot run here. */
+export function libseccompSkipReason(): string | undefined {
+  return libseccompAvailable() ? undefined : 'libseccomp tests skipped: libseccomp.so.2 is not installed (Debian: libseccomp2)';
+}
+
+/** Logs the reason once so a skipped suite says why. */
+export function announceSkip(reason: string | undefined): boolean {
+  if (reason) console.warn(reason);
+  return reason !== undefined;
+}
+
+/** Result of {@link runChild}. */
+export interface ChildResult {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs an ES module (TypeScript allowed, through tsx) in a fresh `node` process. `src` may import
+ * project modules as `@root/src/...` (rewritten to absolute paths). For filters that must act for
+ * real: the child may be killed by its own filter.
+ */
+export function runChild(src: string, timeoutMs = 60_000): ChildResult {
+  const { dir, file } = childScript(src);
+  try {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', file], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: timeoutMs,
+      killSignal: 'SIGKILL',
+    });
+    return { status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function childScript(src: string): { dir: string; file: string } {
+  // Inside the project (test-artifacts/ is git-ignored) so that bare imports such as koffi resolve.
+  const base = join(ROOT, 'test-artifacts');
+  mkdirSync(base, { recursive: true });
+  const dir = mkdtempSync(join(base, 'kernel-child-'));
+  const file = join(dir, 'child.mts');
+  writeFileSync(file, src.replaceAll('@root/', ROOT));
+  return { dir, file };
+}
+
+/** A running child from {@link startChild}. */
+export interface RunningChild {
+  child: ChildProcess;
+  /** Everything written to standard output so far. */
+  stdout(): string;
+  /** Resolves once standard output contains `text` (rejects if the child exits first). */
+  waitFor(text: string): Promise<void>;
+  /** Kills the child (SIGKILL), waits for it and removes its script. */
+  stop(): Promise<void>;
+}
+
+/** Like {@link runChild}, but returns at once so the test can watch the process. */
+export function startChild(src: string): RunningChild {
+  const { dir, file } = childScript(src);
+  const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const waiters: Array<() => void> = [];
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString('utf8');
+    waiters.splice(0).forEach((w) => w());
+  });
+  const exited = new Promise<void>((res) => child.on('exit', () => res()));
+  return {
+    child,
+    stdout: () => out,
+    waitFor: (text) =>
+      new Promise<void>((resolve, reject) => {
+        const check = (): void => {
+          if (out.includes(text)) resolve();
+          else waiters.push(check);
+        };
+        void exited.then(() => (out.includes(text) ? resolve() : reject(new Error(`child exited before printing ${text}: ${out}`))));
+        check();
+      }),
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
