@@ -314,22 +314,35 @@ export interface KernelVerdict {
   errno?: string;
 }
 
+/** Options of {@link kernelVerify}. */
+export interface KernelVerifyOptions {
+  /**
+   * `thread` (default): behind the instruction-pointer gate on a worker thread, fast.
+   * `process`: the unmodified program in throwaway `node` processes (one per accepted program,
+   * tens of milliseconds each); what the thread method is checked against.
+   */
+  isolation?: 'thread' | 'process';
+}
+
 /**
  * Asks the kernel whether it accepts each program as a filter (`seccomp(SECCOMP_SET_MODE_FILTER, 0)`
- * on a thread without other filters, or whose other filters leave room). Accepted programs are
- * attached behind the instruction-pointer gate and never run.
+ * on a thread whose earlier filters leave room). Accepted programs are attached behind the
+ * instruction-pointer gate and never run. Lengths the gate would move across a limit (0, and
+ * 4091..4096) always go to a throwaway process.
  */
-export async function kernelVerify(programs: readonly Program[]): Promise<KernelVerdict[]> {
+export async function kernelVerify(programs: readonly Program[], opts: KernelVerifyOptions = {}): Promise<KernelVerdict[]> {
   assertSupported('x86_64');
-  const ip = stubAddresses().ip64;
-  const out: KernelVerdict[] = [];
   for (const p of programs) {
     if (p.length > 0xffff - IP_GATE_LENGTH) {
       throw new SeccompKitError('kernel', `a program of ${p.length} instructions does not fit struct sock_fprog (len is 16 bits)`);
     }
-    // The gate would turn these lengths from invalid to valid (0) or from valid to invalid (4091..4096).
+  }
+  if (opts.isolation === 'process') return verifyInChildProcesses(programs);
+  const ip = stubAddresses().ip64;
+  const out: KernelVerdict[] = [];
+  for (const p of programs) {
     if (p.length === 0 || (p.length > BPF_MAXINSNS - IP_GATE_LENGTH && p.length <= BPF_MAXINSNS)) {
-      out.push(verifyInChildProcess(p));
+      out.push(verifyInChildProcesses([p])[0]);
       continue;
     }
     const r = await installOn('verify', ipGate(p, ip));
@@ -338,27 +351,90 @@ export async function kernelVerify(programs: readonly Program[]): Promise<Kernel
   return out;
 }
 
-/** Loads the raw program in a throwaway `node` process (slow: tens of milliseconds). */
-function verifyInChildProcess(p: Program): KernelVerdict {
-  const code = `
-    const fs = require('node:fs');
-    const koffi = require(process.argv[1]);
-    const lib = koffi.load('libc.so.6');
-    const fprog = koffi.pointer(koffi.struct({ len: 'uint16_t', filter: 'const uint8_t *' }));
-    const seccomp = lib.func('long syscall(long nr, long op, long flags, const void *prog)');
-    const prctl = lib.func('int prctl(int op, unsigned long a, unsigned long b, unsigned long c, unsigned long d)');
-    const bytes = Buffer.from(process.argv[2], 'hex');
-    if (prctl(38, 1, 0, 0, 0) !== 0) { fs.writeSync(1, 'nnp-failed'); process.exit(3); }
-    fs.writeSync(1, 'ready ');
-    const rc = Number(seccomp(317, 1, 0, koffi.as({ len: Number(process.argv[3]), filter: bytes }, fprog)));
-    if (rc < 0) { fs.writeSync(1, 'rejected ' + koffi.errno()); process.exit(0); }
-    // Accepted: the filter now decides about every syscall; leave without needing any of them.
-    lib.func('long syscall(long nr, long code)')(231, 0);
-    koffi.call(1n, koffi.proto('void sk_fault(void)'));`;
-  const hex = Buffer.from(encodeLittle(p)).toString('hex');
-  const r = spawnSync(process.execPath, ['-e', code, koffiPath(), hex, String(p.length)], { encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' });
-  const outText = r.stdout ?? '';
-  if (!outText.startsWith('ready')) throw new Error(`kernel verify child failed before loading the filter: ${outText} ${r.stderr ?? ''}`);
-  const m = /rejected (\d+)/.exec(outText);
-  return m ? { accepted: false, errno: errnoName(Number(m[1])) } : { accepted: true };
+/**
+ * A throwaway process loads the raw programs one after another until the kernel accepts one;
+ * it then cannot be trusted to do anything (the filter decides about every syscall of its main
+ * thread), so it leaves: exit_group(77) if the filter allows it, else `ud2` (SIGILL; no handler,
+ * no syscall). KILL_THREAD would end only the main thread and leave Node's helper threads
+ * running, so an unfiltered watchdog thread ends the process (exit_group(78)) once the main
+ * thread is a zombie. The next process starts after the accepted program.
+ * Protocol on stdout: `t <i>` before loading program i, `r <i> <errno>` when refused.
+ */
+/** Ends the process once the main thread (`tid`) is a zombie: it was killed by KILL_THREAD. */
+const WATCHDOG_SOURCE = String.raw`
+const fs = require('node:fs');
+const { workerData } = require('node:worker_threads');
+const exitGroup = require(workerData.koffi).load('libc.so.6').func('long syscall(long nr, long code)');
+const nap = new Int32Array(new SharedArrayBuffer(4));
+for (;;) {
+  let state = 'Z';
+  try {
+    const stat = fs.readFileSync('/proc/self/task/' + workerData.tid + '/stat', 'utf8');
+    state = stat[stat.lastIndexOf(')') + 2];
+  } catch {}
+  if (state === 'Z') exitGroup(231, 78);
+  Atomics.wait(nap, 0, 0, 5);
+}
+`;
+
+const VERIFY_CHILD_SOURCE = String.raw`
+const fs = require('node:fs');
+const koffi = require(process.argv[1]);
+const lib = koffi.load('libc.so.6');
+const fprog = koffi.pointer(koffi.struct({ len: 'uint16_t', filter: 'const uint8_t *' }));
+const seccomp = lib.func('long syscall(long nr, long op, long flags, const void *prog)');
+const exitGroup = lib.func('long syscall(long nr, long code)');
+const prctl = lib.func('int prctl(int op, unsigned long a, unsigned long b, unsigned long c, unsigned long d)');
+const mmap = lib.func('void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off)');
+const page = mmap(null, 4096, 3, 0x22, -1, 0);
+new Uint8Array(koffi.view(page, 4096)).set([0x0f, 0x0b]);
+lib.func('int mprotect(void *addr, size_t len, int prot)')(page, 4096, 5);
+const ud2 = koffi.decode(page, koffi.proto('void sk_ud2(void)'));
+const { Worker } = require('node:worker_threads');
+const watchdog = new Worker(${JSON.stringify(WATCHDOG_SOURCE)}, { eval: true, workerData: { koffi: process.argv[1], tid: process.pid } });
+watchdog.unref();
+const progs = JSON.parse(fs.readFileSync(0, 'utf8'));
+if (prctl(38, 1, 0, 0, 0) !== 0) { fs.writeSync(1, 'nnp-failed\n'); process.exit(3); }
+for (let i = Number(process.argv[2]); i < progs.length; i++) {
+  const bytes = Buffer.from(progs[i], 'hex');
+  fs.writeSync(1, 't ' + i + '\n');
+  const rc = Number(seccomp(317, 1, 0, koffi.as({ len: bytes.length / 8, filter: bytes }, fprog)));
+  if (rc < 0) { fs.writeSync(1, 'r ' + i + ' ' + koffi.errno() + '\n'); continue; }
+  exitGroup(231, 77);
+  ud2();
+}
+fs.writeSync(1, 'done\n');
+`;
+
+/** Loads raw programs in throwaway `node` processes (see {@link VERIFY_CHILD_SOURCE}). */
+function verifyInChildProcesses(programs: readonly Program[]): KernelVerdict[] {
+  const input = JSON.stringify(programs.map((p) => Buffer.from(encodeLittle(p)).toString('hex')));
+  const out: KernelVerdict[] = [];
+  while (out.length < programs.length) {
+    const start = out.length;
+    const r = spawnSync(process.execPath, ['-e', VERIFY_CHILD_SOURCE, koffiPath(), String(start)], {
+      input,
+      encoding: 'utf8',
+      timeout: 120_000,
+      killSignal: 'SIGKILL',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    let tried = -1;
+    for (const line of (r.stdout ?? '').split('\n')) {
+      const m = /^(t|r) (\d+)(?: (\d+))?$/.exec(line);
+      if (!m) continue;
+      const i = Number(m[2]);
+      if (m[1] === 't') tried = i;
+      else out[i] = { accepted: false, errno: errnoName(Number(m[3])) };
+    }
+    const finished = (r.stdout ?? '').includes('done\n');
+    if (finished && r.status === 0) break;
+    // Ended right after "t <tried>" without a refusal: the kernel accepted that program.
+    const endedByFilter = r.signal !== null || r.status === 77 || r.status === 78;
+    if (tried < start || out[tried] !== undefined || !endedByFilter || r.error) {
+      throw new Error(`kernel verify process failed (status ${r.status}, signal ${r.signal}): ${r.stdout ?? ''} ${r.stderr ?? ''}`);
+    }
+    out[tried] = { accepted: true };
+  }
+  return out;
 }
