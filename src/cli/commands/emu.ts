@@ -21,12 +21,15 @@ interface EmuOpts {
   format: string;
 }
 
-/** A 64-bit value as the user types it: decimal, 0x hex, 0o, 0b, or negative (two's complement). */
+/**
+ * A 64-bit value as the user types it: decimal, 0x hex, 0 or 0o octal (C's rule, so a mode like
+ * 0755 means what it does in C), 0b binary, or negative (two's complement).
+ */
 function parseU64(text: string, what: string): bigint {
   const t = text.trim().replace(/_/g, '');
-  const m = /^(-)?(0x[0-9a-f]+|0o[0-7]+|0b[01]+|[0-9]+)$/i.exec(t);
-  if (!m) throw new SeccompKitError('usage', `${what}: expected a number (decimal, 0x hex, 0o, 0b, or negative), found ${JSON.stringify(text)}`);
-  const v = BigInt(m[2]);
+  const m = /^(-)?(0x[0-9a-f]+|0o?[0-7]+|0b[01]+|[1-9][0-9]*|0)$/i.exec(t);
+  if (!m) throw new SeccompKitError('usage', `${what}: expected a number (decimal, 0x hex, 0 or 0o octal, 0b binary, or negative), found ${JSON.stringify(text)}`);
+  const v = BigInt(/^0[0-7]/.test(m[2]) ? `0o${m[2].slice(1)}` : m[2]);
   if (m[1] ? v > 1n << 63n : v >= 1n << 64n) throw new SeccompKitError('usage', `${what}: ${text} does not fit in 64 bits`);
   return BigInt.asUintN(64, m[1] ? -v : v);
 }
@@ -54,7 +57,7 @@ export function register(program: Command): void {
     .argument('<file>', 'filter: raw sock_filter bytes, hex, C array or base64 (- reads standard input)')
     .requiredOption('--nr <nr>', 'syscall name on --arch, or the number seccomp_data.nr carries (x32: with 0x40000000)')
     .option('-a, --arch <abi>', 'ABI of the calling task, sets seccomp_data.arch (default: this machine)')
-    .option('--args <a0,a1,...>', 'up to six arguments, each decimal, 0x hex or negative (u64)')
+    .option('--args <a0,a1,...>', 'up to six arguments, each decimal, 0x hex, 0 octal or negative (u64)')
     .option('--ip <x>', 'instruction_pointer (u64)')
     .option('--json', 'print the action, return value, path and step count as JSON')
     .addOption(inputFormatOption())
@@ -99,8 +102,9 @@ Examples:
             auditArch: abi.auditArch,
             nr,
             syscall: sysName,
-            args: data.args,
-            instructionPointer: data.instructionPointer,
+            // u64 values as decimal strings: exact in every JSON reader.
+            args: data.args.map((a) => a.toString()),
+            instructionPointer: data.instructionPointer.toString(),
             ret: r.ret,
             action: { kind: r.action.kind, data: r.action.data, known: r.action.known },
             text: formatAction(r.ret),

@@ -132,7 +132,6 @@ export function disassemble(p: Program, opts: DisasmOptions = {}): Disassembly {
     if (!CLASSIC_CODES.has(p[i].code)) {
       throw new SeccompKitError('bpf-opcode', `unknown opcode 0x${p[i].code.toString(16).padStart(4, '0')}`, {
         source: { file: opts.file, instruction: i },
-        hint: 'not a classic BPF instruction; is the file raw BPF in the right byte order (see --format)?',
       });
     }
   }
