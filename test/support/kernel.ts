@@ -40,9 +40,9 @@ export interface ChildResult {
 /**
  * Runs an ES module (TypeScript allowed, through tsx) in a fresh `node` process. `src` may import
  * project modules as `@root/src/...` (rewritten to absolute paths). For filters that must act for
- * real: the child may be killed by its own filter.
+ * real: the child may be killed by its own filter. `input` becomes its standard input.
  */
-export function runChild(src: string, timeoutMs = 60_000): ChildResult {
+export function runChild(src: string, timeoutMs = 60_000, input?: string): ChildResult {
   const { dir, file } = childScript(src);
   try {
     const r = spawnSync(process.execPath, ['--import', 'tsx', file], {
@@ -50,6 +50,8 @@ export function runChild(src: string, timeoutMs = 60_000): ChildResult {
       encoding: 'utf8',
       timeout: timeoutMs,
       killSignal: 'SIGKILL',
+      input: input ?? '',
+      maxBuffer: 64 * 1024 * 1024,
     });
     return { status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
   } finally {
