@@ -22,6 +22,7 @@
  * (SIGSEGV) on its first JavaScript step; a worker thread needs no fork at all.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { SeccompKitError } from '../../core/errors.js';
 import type { Program, SeccompData } from '../../core/bpf/instruction.js';
@@ -233,7 +234,12 @@ export function kernelProbeSupport(abi: ProbeAbi = 'x86_64'): { ok: true } | { o
       const c = libc();
       // PR_GET_SECCOMP: EINVAL when the kernel is built without seccomp.
       const mode = c.prctl(21, 0, 0, 0, 0);
-      support = mode < 0 ? { ok: false, reason: `the kernel has no seccomp (${errnoName(c.errno())})` } : { ok: true };
+      const inherited = inheritedFilters();
+      if (mode < 0) support = { ok: false, reason: `the kernel has no seccomp (${errnoName(c.errno())})` };
+      // Filters this process already runs under also judge the probe's syscalls, and their KILL
+      // or TRAP verdicts win over the probe's ERRNO: probing could kill this process.
+      else if (mode !== 0 || inherited > 0) support = { ok: false, reason: `this process already runs under seccomp (mode ${mode}, ${inherited} filters), whose verdicts would override the probe's` };
+      else support = { ok: true };
     }
   }
   if (!support.ok || abi === 'x86_64') return support;
@@ -250,6 +256,16 @@ export function kernelProbeSupport(abi: ProbeAbi = 'x86_64'): { ok: true } | { o
     ia32Support = r.stdout === 'true' ? { ok: true } : { ok: false, reason: `the i386 syscall ABI (int $0x80) is not available (${r.signal ?? `exit ${r.status}`}: IA32 emulation off?)` };
   }
   return ia32Support;
+}
+
+/** `Seccomp_filters:` of /proc/self/status (0 when absent). */
+function inheritedFilters(): number {
+  try {
+    const m = /^Seccomp_filters:\s*(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
 }
 
 function assertSupported(abi: ProbeAbi): void {
