@@ -4,6 +4,9 @@ import { register as disasm } from './disasm.js';
 import { register as asm } from './asm.js';
 import { register as emu } from './emu.js';
 import { register as verify } from './verify.js';
+import { register as validate } from './validate.js';
+import { register as convert } from './convert.js';
+import { register as schema } from './schema.js';
 
 /** Every command, in the order `--help` lists them. */
-export const commands: ReadonlyArray<(program: Command) => void> = [syscalls, disasm, asm, emu, verify];
+export const commands: ReadonlyArray<(program: Command) => void> = [syscalls, disasm, asm, emu, verify, validate, convert, schema];

@@ -43,6 +43,8 @@ export interface DecodeContext {
   keySources: Record<string, SourceRef>;
   /** Pointer -> syntax node, for messages that quote the literal. */
   nodes: Map<string, SyntaxNode>;
+  /** Pointers whose value was rejected (so schema checks do not report them again as missing). */
+  dropped: Set<string>;
 }
 
 /** Where Go's error would say the problem is: innermost struct and the dotted field path. */
@@ -159,6 +161,7 @@ export class Decoder {
       return prev;
     }
     const typeError = (what = goWhat(node), message?: string): unknown => {
+      this.ctx.dropped.add(pointer);
       this.report('error', 'type', message ?? `expected ${EXPECTED[kind]}, found ${found(node)}`, node.start, pointer, {
         note: this.goNote(node, what, go, meta?.goType),
       });
@@ -194,6 +197,7 @@ export class Decoder {
           const p = `${pointer}/${i}`;
           if (item.kind === 'null' && elIsStruct) {
             this.ctx.sources[p] = this.ref(item.start, p);
+            this.ctx.dropped.add(p);
             this.report('error', 'null-element', `${describeArray(pointer)} element ${i} is null; a rule or entry must be an object`, item.start, p, {
               note: 'moby keeps a nil element and then dereferences it (a crash, not an error message)',
             });
@@ -229,6 +233,7 @@ export class Decoder {
     }
     const v = node.int;
     if (v < goMin || v > goMax) {
+      this.ctx.dropped.add(pointer);
       this.report('error', 'range', `${node.raw} is out of range for ${lim.label} (${lim.min}..${lim.max})`, node.start, pointer, {
         note: this.goNote(node, `number ${node.raw}`, go, schemaMeta(s)?.goType),
       });
@@ -302,6 +307,7 @@ export class Decoder {
     if (node.kind === 'null') return undefined;
     const raw = this.ctx.text.slice(node.start, node.end);
     const fail = (cause?: string): unknown => {
+      this.ctx.dropped.add(pointer);
       const message = `invalid kernel version: ${raw}, expected "<kernel>.<major>"${cause ? `: ${cause}` : ''}`;
       this.report('error', 'min-kernel', message, node.start, pointer, {
         note: `${this.ctx.notePrefix}${message}`,

@@ -87,6 +87,40 @@ export interface PolicyNote {
   syscall?: string;
 }
 
+/** What resolution decided for one rule of the profile (`Profile.rules[rule]`). */
+export interface RuleOutcome {
+  /** Index in `Profile.rules`. */
+  rule: number;
+  pointer: string;
+  source?: SourceRef;
+  /** The names the rule lists (the legacy `name` included). */
+  names: string[];
+  /**
+   * `applied`: it reached the filter (for at least one name; per-name losses are notes);
+   * `dropped`: resolution or the runtime removed it whole.
+   */
+  status: 'applied' | 'dropped';
+  /** For `dropped`: the code of the note that says why (`rule-excluded`, `rule-equals-default`, ...). */
+  reason?: string;
+}
+
+/** The inputs a policy was resolved for (see ResolveContext in context.ts). */
+export interface PolicyContext {
+  /** Who read the profile: `docker`, `podman` or `oci`. */
+  dialect: string;
+  /** Daemon GOARCH. */
+  daemonArch: string;
+  runtime: 'runc' | 'crun' | 'none';
+  /** `major.minor`, when known. */
+  kernel?: string;
+  syscallTable: string;
+  /** The bounding set the caps conditions were evaluated against. */
+  capabilities: string[];
+  privileged: boolean;
+  /** File or label of the profile. */
+  file?: string;
+}
+
 /** The resolved policy. */
 export interface Policy {
   /** True when the profile disables seccomp (`{}` in Docker/runc): nothing is enforced. */
@@ -102,4 +136,8 @@ export interface Policy {
   /** In dispatch order; the native ABI first. */
   abis: AbiPolicy[];
   notes: PolicyNote[];
+  /** Per profile rule, what resolution did with it (absent for hand-built policies). */
+  rules?: RuleOutcome[];
+  /** What the policy was resolved for (absent for hand-built policies). */
+  context?: PolicyContext;
 }

@@ -288,6 +288,7 @@ function readOne(s: Session, node: SyntaxNode, base: string, dialect: Dialect, k
     sources: {},
     keySources: {},
     nodes: new Map(),
+    dropped: new Set(),
   };
   if (s.file !== undefined) ctx.file = s.file;
   const dec = new Decoder(ctx);
@@ -373,6 +374,7 @@ function schemaChecks(s: Session, ctx: DecodeContext, schema: ReturnType<typeof 
         p = p.slice(0, p.lastIndexOf('/'));
       }
     };
+    if (ctx.dropped.has(pointer)) continue;
     const field = String(path[path.length - 1] ?? '');
     const numericField = /^\d+$/.test(field) ? String(path[path.length - 2] ?? '') : field;
     const here = getAt(value, path);

@@ -351,8 +351,23 @@ const TITLES: Record<Dialect, string> = {
   spo: 'Kubernetes Security Profiles Operator SeccompProfile',
 };
 
-function jsonNumber(v: bigint): number | bigint {
-  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+const BIG_MARK = '\u0000bigint:';
+
+/** A safe integer as a number; a larger one as a marker string (zod's finaliser JSON-serialises). */
+function jsonNumber(v: bigint): number | string {
+  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : `${BIG_MARK}${v}`;
+}
+
+/** Replaces the markers of {@link jsonNumber} by bigint values. */
+function restoreBigints(v: unknown): unknown {
+  if (typeof v === 'string' && v.startsWith(BIG_MARK)) return BigInt(v.slice(BIG_MARK.length));
+  if (Array.isArray(v)) return v.map(restoreBigints);
+  if (v !== null && typeof v === 'object') {
+    const out: JsonSchema = {};
+    for (const [k, x] of Object.entries(v)) out[k] = restoreBigints(x);
+    return out;
+  }
+  return v;
 }
 
 /**
@@ -372,5 +387,5 @@ export function jsonSchemaFor(dialect: Dialect): JsonSchema {
       }
     },
   }) as JsonSchema;
-  return { ...schema, $id: `https://seccomp-kit.dev/schema/${dialect}.json`, title: TITLES[dialect] };
+  return { ...(restoreBigints(schema) as JsonSchema), $id: `https://seccomp-kit.dev/schema/${dialect}.json`, title: TITLES[dialect] };
 }
