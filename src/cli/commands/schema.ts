@@ -4,9 +4,8 @@
  */
 import type { Command } from 'commander';
 import { SeccompKitError } from '../../core/errors.js';
-import { DIALECTS, isDialect, jsonSchemaFor } from '../../core/profile/index.js';
+import { DIALECTS, isDialect, jsonSchemaFor, toJsonText } from '../../core/profile/index.js';
 import { action, EXIT_OK } from '../run.js';
-import { printJson } from '../output.js';
 
 const EXAMPLES = `
 uint64 limits are printed exactly (18446744073709551615). Editors that take a "$schema" or a
@@ -26,7 +25,8 @@ export function register(program: Command): void {
     .action(
       action((dialect: string) => {
         if (!isDialect(dialect)) throw new SeccompKitError('usage', `unknown dialect '${dialect}'`, { hint: `dialects: ${DIALECTS.join(', ')}` });
-        printJson(jsonSchemaFor(dialect));
+        // toJsonText writes bigint limits exactly (uint64 max does not fit a double).
+        process.stdout.write(toJsonText(jsonSchemaFor(dialect)));
         return EXIT_OK;
       }),
     );
