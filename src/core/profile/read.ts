@@ -227,6 +227,8 @@ export function readProfile(input: string | Uint8Array, opts: ReadOptions = {}):
     result.profiles = named;
   }
   if (result.profiles.length === 1) result.profile = result.profiles[0];
+  // Input order, like a compiler (stable: same-offset problems keep the order they were found in).
+  result.diagnostics.sort((a, b) => (a.source.offset ?? 0) - (b.source.offset ?? 0));
   return result;
 }
 
@@ -381,7 +383,7 @@ function schemaChecks(s: Session, ctx: DecodeContext, schema: ReturnType<typeof 
     let code = 'schema';
     let message = issue.message;
     let hint: string | undefined;
-    if (issue.code === 'invalid_type' && here === undefined) {
+    if ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && here === undefined) {
       code = 'required';
       message = `missing required field '${field}'`;
     } else if (issue.code === 'too_small' && issue.origin === 'array') {

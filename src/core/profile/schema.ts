@@ -83,7 +83,9 @@ interface Build {
 }
 
 function int(min: bigint, max: bigint, label: string, goType: string, description: string, go?: { goMin?: bigint; goMax?: bigint }): z.ZodBigInt {
-  return tag(z.bigint().min(min).max(max).describe(description), { int: { min, max, label, ...go }, goType });
+  // The limits live in the metadata: the decoder enforces them on the literal (with Go's wording),
+  // and the JSON Schema gets them from there.
+  return tag(z.bigint().describe(description), { int: { min, max, label, ...go }, goType });
 }
 
 function str(goType: string, description: string, values?: readonly string[], b?: Build): z.ZodType {

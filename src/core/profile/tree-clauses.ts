@@ -402,6 +402,90 @@ function sameList(a: RepClause[], b: RepClause[]): boolean {
   return a.length === b.length && a.every((c, i) => c === b[i]);
 }
 
+/** Pieces of a disjoint decomposition before giving up and keeping the ordered list. */
+const PIECE_LIMIT = 4096;
+
+/** `p` minus `e` as disjoint boxes, or null when that is not expressible (masks that differ, split forms). */
+function subtract(p: RepClause, e: RepClause, max: bigint): RepClause[] | null {
+  // Disjoint already?
+  for (const [arg, re] of e.args) {
+    const rp = p.args.get(arg);
+    if (rp && intersect(rp.set, re.set).length === 0) return [p];
+  }
+  const out: RepClause[] = [];
+  const inside = new Map(p.args);
+  for (const [arg, re] of [...e.args].sort((x, y) => x[0] - y[0])) {
+    const rp = p.args.get(arg) ?? { set: full(max) };
+    if (re.lo32 || rp.lo32) return null;
+    if (re.mask && !maskEq(re.mask, rp.mask)) return null;
+    const rest = intersect(rp.set, complement(re.set, max));
+    if (rest.length > 0) {
+      const args = new Map(inside);
+      args.set(arg, { set: rest, ...(rp.mask ? { mask: rp.mask } : {}) });
+      out.push({ args, action: p.action, origin: p.origin });
+    }
+    const both: ArgRep = { set: intersect(rp.set, re.set), ...(rp.mask ? { mask: rp.mask } : {}) };
+    if (unconstrained(both, max)) inside.delete(arg);
+    else inside.set(arg, both);
+  }
+  return out;
+}
+
+/**
+ * The same decision as disjoint clauses (each input matches at most one), so that default-action
+ * clauses can go and clauses of one rule can be merged regardless of order. Null when a mask or a
+ * split form makes a difference inexpressible, or the decomposition grows too large.
+ */
+function disjoint(list: RepClause[], defaultAction: number, max: bigint): RepClause[] | null {
+  const pieces: RepClause[] = [];
+  const earlier: RepClause[] = [];
+  for (const c of list) {
+    let cur: RepClause[] = [c];
+    for (const e of earlier) {
+      const next: RepClause[] = [];
+      for (const p of cur) {
+        const r = subtract(p, e, max);
+        if (!r) return null;
+        next.push(...r);
+      }
+      cur = next;
+      if (cur.length === 0) break;
+      if (pieces.length + cur.length > PIECE_LIMIT) return null;
+    }
+    pieces.push(...cur);
+    earlier.push(c);
+    if (c.args.size === 0) break;
+  }
+  // Order no longer matters: drop the default, group by action and rule, merge within groups.
+  const kept = pieces.filter((c) => c.action !== defaultAction);
+  const groups = new Map<string, RepClause[]>();
+  for (const c of kept) {
+    const key = `${c.action}:${c.origin}`;
+    const g = groups.get(key);
+    if (g) g.push(c);
+    else groups.set(key, [c]);
+  }
+  const out: RepClause[] = [];
+  for (const g of groups.values()) {
+    let items = g;
+    for (let changed = true; changed; ) {
+      changed = false;
+      outer: for (let i = 0; i < items.length; i++) {
+        for (let j = i + 1; j < items.length; j++) {
+          const m = tryMerge(items[i], items[j], max);
+          if (m) {
+            items = [...items.slice(0, i), m, ...items.slice(i + 1, j), ...items.slice(j + 1)];
+            changed = true;
+            break outer;
+          }
+        }
+      }
+    }
+    out.push(...items);
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Writing conditions
 
@@ -459,11 +543,16 @@ export function syscallClauses(sys: DbSyscall, is64: boolean, defaultAction: num
       if (!dead) reps.push({ args, action: path.action, origin: path.origin });
     }
   }
-  for (let round = 0; round < 8; round++) {
-    const next = simplify(reps, defaultAction >>> 0, max);
-    const done = sameList(next, reps);
-    reps = next;
-    if (done) break;
+  const exact = disjoint(reps, defaultAction >>> 0, max);
+  if (exact) {
+    reps = exact;
+  } else {
+    for (let round = 0; round < 8; round++) {
+      const next = simplify(reps, defaultAction >>> 0, max);
+      const done = sameList(next, reps);
+      reps = next;
+      if (done) break;
+    }
   }
   const out: RawClause[] = [];
   for (const r of reps) {
