@@ -5,8 +5,10 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import type { Program } from '../../src/core/bpf/instruction.js';
 import { kernelProbeSupport } from '../../src/node/kernel/probe.js';
-import type { ProbeAbi } from '../../src/node/kernel/probe.js';
+import type { ProbeAbi, SeccompCase } from '../../src/node/kernel/probe.js';
 import { libseccompAvailable } from '../../src/node/libseccomp.js';
 
 /** Project root, for imports inside child scripts. */
@@ -109,4 +111,26 @@ export function startChild(src: string): RunningChild {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Syscall cases aimed at a program's own branches: numbers and argument words are mostly the
+ * constants its jumps and ALU instructions use (and their neighbours), the rest random.
+ */
+export function arbCaseFor(p: Program): fc.Arbitrary<SeccompCase> {
+  const ks = new Set<number>([0, 1, 0xffffffff, 0x40000000, 0x80000000]);
+  for (const i of p) {
+    const cls = i.code & 0x07;
+    if ((cls === 0x05 || cls === 0x04 || cls === 0x00) && (i.code & 0x08) === 0) {
+      ks.add(i.k >>> 0);
+      ks.add((i.k + 1) >>> 0);
+      ks.add((i.k - 1) >>> 0);
+    }
+  }
+  const word = fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...ks) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: 0xffffffff }) },
+  );
+  const arg = fc.tuple(word, word).map(([lo, hi]) => (BigInt(hi) << 32n) | BigInt(lo));
+  return fc.record({ nr: word, args: fc.array(arg, { minLength: 6, maxLength: 6 }) });
 }

@@ -8,6 +8,7 @@
  * V8) that stay unfiltered; pass TSYNC to filter them too.
  */
 import { SeccompKitError } from '../../core/errors.js';
+import { encodeProgram } from '../../core/bpf/codec.js';
 import type { Program } from '../../core/bpf/instruction.js';
 import {
   BPF_MAXINSNS,
@@ -51,21 +52,8 @@ function sockFprog(p: Program): { arg: unknown; bytes: Uint8Array } {
   const { koffi } = libc();
   // Anonymous, so loading this module twice (test isolation) cannot clash on a type name.
   fprogType ??= koffi.pointer(koffi.struct({ len: 'uint16_t', filter: 'const uint8_t *' }));
-  const bytes = encodeLittle(p);
+  const bytes = encodeProgram(p, 'little'); // x86_64 is little-endian
   return { arg: koffi.as({ len: p.length & 0xffff, filter: bytes }, fprogType as Parameters<typeof koffi.as>[1]), bytes };
-}
-
-/** `struct sock_filter[]` in host (x86_64: little-endian) order. */
-export function encodeLittle(p: Program): Uint8Array {
-  const out = new Uint8Array(p.length * 8);
-  const dv = new DataView(out.buffer);
-  p.forEach((ins, i) => {
-    dv.setUint16(i * 8, ins.code & 0xffff, true);
-    out[i * 8 + 2] = ins.jt & 0xff;
-    out[i * 8 + 3] = ins.jf & 0xff;
-    dv.setUint32(i * 8 + 4, ins.k >>> 0, true);
-  });
-  return out;
 }
 
 function seccompCall(op: number, flags: number, arg: unknown): { rc: number; errno: number } {

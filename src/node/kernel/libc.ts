@@ -36,7 +36,6 @@ export interface Libc {
   strerror(errnum: number): string;
   memfdCreate(name: string, flags: number): number;
   execve(path: string, argv: (string | null)[], envp: (string | null)[]): number;
-  getpid(): number;
   fcntl(fd: number, cmd: number, arg: number): number;
   /** The errno of the last call made through koffi on this thread. */
   errno(): number;
@@ -66,7 +65,6 @@ export function libc(): Libc {
       strerror: lib.func('const char *strerror(int errnum)'),
       memfdCreate: lib.func('int memfd_create(const char *name, unsigned int flags)'),
       execve: lib.func('int execve(const char *path, const char **argv, const char **envp)'),
-      getpid: lib.func('int getpid(void)'),
       // fcntl is variadic; an int third argument is passed the same way on x86_64.
       fcntl: lib.func('int fcntl(int fd, int cmd, int arg)'),
       errno: () => koffi.errno(),

@@ -25,12 +25,12 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { SeccompKitError } from '../../core/errors.js';
+import { encodeProgram } from '../../core/bpf/codec.js';
 import type { Program, SeccompData } from '../../core/bpf/instruction.js';
 import { seccompData } from '../../core/bpf/instruction.js';
 import { BPF_MAXINSNS } from '../../core/bpf/opcodes.js';
 import { errnoName, koffiPath, libc, libcAvailable } from './libc.js';
-import { encodeLittle } from './install.js';
-import { PROBE_WORKER_SOURCE } from './probe-child.js';
+import { PROBE_WORKER_SOURCE, VERIFY_CHILD_SOURCE } from './probe-child.js';
 import { decodeProbeCode, ipGate, IP_GATE_LENGTH, MAX_PROBE_PROGRAM, rewriteForProbe } from './rewrite.js';
 import type { ProbeVerdict } from './rewrite.js';
 import { stubAddresses, SYS32_CODE } from './stubs.js';
@@ -203,7 +203,7 @@ async function installOn(kind: 'probe' | 'verify', filter: Program, extra: Parti
   let t = thread(kind, false);
   if (kind === 'probe' && t.filters >= MAX_FILTERS_PER_PROBE_THREAD) t = thread(kind, true);
   const send = (th: ProbeThread): Promise<WorkerReply> => {
-    const req: Omit<WorkerRequest, 'id'> = { filter: encodeLittle(filter), len: filter.length };
+    const req: Omit<WorkerRequest, 'id'> = { filter: encodeProgram(filter, 'little'), len: filter.length };
     if (extra.abi) req.abi = extra.abi;
     if (extra.nrs) req.nrs = extra.nrs.slice();
     if (extra.args) req.args = extra.args.slice();
@@ -376,55 +376,9 @@ export async function kernelVerify(programs: readonly Program[], opts: KernelVer
  * thread is a zombie. The next process starts after the accepted program.
  * Protocol on stdout: `t <i>` before loading program i, `r <i> <errno>` when refused.
  */
-/** Ends the process once the main thread (`tid`) is a zombie: it was killed by KILL_THREAD. */
-const WATCHDOG_SOURCE = String.raw`
-const fs = require('node:fs');
-const { workerData } = require('node:worker_threads');
-const exitGroup = require(workerData.koffi).load('libc.so.6').func('long syscall(long nr, long code)');
-const nap = new Int32Array(new SharedArrayBuffer(4));
-for (;;) {
-  let state = 'Z';
-  try {
-    const stat = fs.readFileSync('/proc/self/task/' + workerData.tid + '/stat', 'utf8');
-    state = stat[stat.lastIndexOf(')') + 2];
-  } catch {}
-  if (state === 'Z') exitGroup(231, 78);
-  Atomics.wait(nap, 0, 0, 5);
-}
-`;
-
-const VERIFY_CHILD_SOURCE = String.raw`
-const fs = require('node:fs');
-const koffi = require(process.argv[1]);
-const lib = koffi.load('libc.so.6');
-const fprog = koffi.pointer(koffi.struct({ len: 'uint16_t', filter: 'const uint8_t *' }));
-const seccomp = lib.func('long syscall(long nr, long op, long flags, const void *prog)');
-const exitGroup = lib.func('long syscall(long nr, long code)');
-const prctl = lib.func('int prctl(int op, unsigned long a, unsigned long b, unsigned long c, unsigned long d)');
-const mmap = lib.func('void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off)');
-const page = mmap(null, 4096, 3, 0x22, -1, 0);
-new Uint8Array(koffi.view(page, 4096)).set([0x0f, 0x0b]);
-lib.func('int mprotect(void *addr, size_t len, int prot)')(page, 4096, 5);
-const ud2 = koffi.decode(page, koffi.proto('void sk_ud2(void)'));
-const { Worker } = require('node:worker_threads');
-const watchdog = new Worker(${JSON.stringify(WATCHDOG_SOURCE)}, { eval: true, workerData: { koffi: process.argv[1], tid: process.pid } });
-watchdog.unref();
-const progs = JSON.parse(fs.readFileSync(0, 'utf8'));
-if (prctl(38, 1, 0, 0, 0) !== 0) { fs.writeSync(1, 'nnp-failed\n'); process.exit(3); }
-for (let i = Number(process.argv[2]); i < progs.length; i++) {
-  const bytes = Buffer.from(progs[i], 'hex');
-  fs.writeSync(1, 't ' + i + '\n');
-  const rc = Number(seccomp(317, 1, 0, koffi.as({ len: bytes.length / 8, filter: bytes }, fprog)));
-  if (rc < 0) { fs.writeSync(1, 'r ' + i + ' ' + koffi.errno() + '\n'); continue; }
-  exitGroup(231, 77);
-  ud2();
-}
-fs.writeSync(1, 'done\n');
-`;
-
 /** Loads raw programs in throwaway `node` processes (see {@link VERIFY_CHILD_SOURCE}). */
 function verifyInChildProcesses(programs: readonly Program[]): KernelVerdict[] {
-  const input = JSON.stringify(programs.map((p) => Buffer.from(encodeLittle(p)).toString('hex')));
+  const input = JSON.stringify(programs.map((p) => Buffer.from(encodeProgram(p, 'little')).toString('hex')));
   const out: KernelVerdict[] = [];
   while (out.length < programs.length) {
     const start = out.length;
