@@ -334,7 +334,7 @@ function readOne(s: Session, node: SyntaxNode, base: string, dialect: Dialect, k
   loadChecks(profile, s.diagnostics, (pointer, key) => {
     const src = (key ? ctx.keySources[pointer] : undefined) ?? ctx.sources[pointer] ?? ctx.keySources[pointer] ?? ctx.sources[root] ?? at(s, node.start);
     return { ...src, pointer };
-  });
+  }, ctx.dropped.size > 0);
   result.profiles.push(profile);
 }
 

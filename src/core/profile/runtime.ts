@@ -414,6 +414,8 @@ function viaLibseccomp(input: RuntimeInput, runtime: 'runc' | 'crun'): Policy {
   // --- Per ABI: libseccomp's database.
   const dbs = abis.map((abi) => ({ abi, db: new AbiDb((abi.longBits ?? abi.bits) === 64, { ltLeMergeBug: v.ltLeMergeBug }) }));
   const multiplexNotes = new Set<string>();
+  /** Unconditional socket/IPC rules that also landed on the multiplexer, per ABI (one note each). */
+  const plainMux = new Map<string, Set<string>>();
   for (const f of fanned) {
     if (f.origin < 0) continue;
     const actionName = formatAction(f.action);
@@ -442,8 +444,12 @@ function viaLibseccomp(input: RuntimeInput, runtime: 'runc' | 'crun'): Policy {
           }
           const prev = effect.get(f.rule.rule);
           if (prev === undefined || prev === 'shadowed-by-unconditional' || (prev === 'redundant' && outcome !== 'shadowed-by-unconditional')) effect.set(f.rule.rule, outcome);
-          noteOutcome(n, outcome, f, abi, t.via ? `${t.via}` : undefined);
-          if (t.via && !multiplexNotes.has(`${f.origin}:${abi.name}`)) {
+          noteOutcome(n, outcome, f, abi, t.via, db.syscalls.get(t.nr)?.action);
+          if (t.via && set.length === 0) {
+            const names = plainMux.get(abi.name) ?? new Set<string>();
+            names.add(`${f.name.value}`);
+            plainMux.set(abi.name, names);
+          } else if (t.via && !multiplexNotes.has(`${f.origin}:${abi.name}`)) {
             multiplexNotes.add(`${f.origin}:${abi.name}`);
             noteMultiplex(n, f, abi, t, set);
           }
@@ -453,6 +459,10 @@ function viaLibseccomp(input: RuntimeInput, runtime: 'runc' | 'crun'): Policy {
     if (!anyAbi) {
       n.info('not-on-abi', `${f.name.value} is not a syscall of ${abis.map((a) => a.name).join(', ')}: no effect here`, f.name.pointer, { syscall: f.name.value });
     }
+  }
+
+  for (const [abi, names] of plainMux) {
+    n.info('multiplexed', `on ${abi} libseccomp also applies the unconditional rules for ${[...names].join(', ')} to their socketcall/ipc sub-calls`, root, { abi });
   }
 
   // --- Rule outcomes: applied when at least one name changed a database.
@@ -570,14 +580,19 @@ function ruleTargets(v: LibseccompVersion, abi: Abi, name: string, args: DbArg[]
   return nr === undefined ? [] : [{ nr, args }];
 }
 
-function noteOutcome(n: NoteSink, outcome: AddOutcome, f: Fanned, abi: Abi, via: string | undefined): void {
+function noteOutcome(n: NoteSink, outcome: AddOutcome, f: Fanned, abi: Abi, via: string | undefined, existing: number | undefined): void {
   const target = via ?? f.name.value;
-  const on = `on ${abi.name}${via ? ` (${via})` : ''}`;
+  const on = `on ${abi.name}`;
   switch (outcome) {
     case 'added':
       return;
     case 'shadowed-by-unconditional':
-      n.info('shadowed', `${target} already has an unconditional rule ${on}: libseccomp drops this ${f.conditional ? 'conditional ' : ''}rule (${formatAction(f.action)})`, f.name.pointer, { abi: abi.name, syscall: target });
+      // Same action: a harmless duplicate (Docker's socket rules meet its plain socketcall rule on x86).
+      if (existing !== undefined && existing >>> 0 === f.action >>> 0) {
+        if (!via) n.info('duplicate', `${target} is already ${formatAction(f.action)} unconditionally ${on}: this ${f.conditional ? 'conditional ' : ''}rule adds nothing`, f.name.pointer, { abi: abi.name, syscall: target });
+        return;
+      }
+      n.warn('shadowed', `${target} already has an unconditional rule ${on}${existing !== undefined ? ` (${formatAction(existing)})` : ''}: libseccomp silently drops this ${f.conditional ? 'conditional ' : ''}rule (${formatAction(f.action)})`, f.name.pointer, { abi: abi.name, syscall: target });
       return;
     case 'replaced-conditional':
       n.info('replaces-conditional', `this unconditional rule removes the earlier conditional rules for ${target} ${on}`, f.name.pointer, { abi: abi.name, syscall: target });

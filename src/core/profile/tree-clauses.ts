@@ -483,6 +483,12 @@ function disjoint(list: RepClause[], defaultAction: number, max: bigint): RepCla
     }
     out.push(...items);
   }
+  // Disjoint clauses commute: list them in rule order, then by value, for readers.
+  const low = (c: RepClause): bigint => {
+    const first = [...c.args.entries()].sort((x, y) => x[0] - y[0])[0];
+    return first ? first[1].set[0]?.[0] ?? 0n : 0n;
+  };
+  out.sort((a, b) => a.origin - b.origin || (low(a) < low(b) ? -1 : low(a) > low(b) ? 1 : 0));
   return out;
 }
 

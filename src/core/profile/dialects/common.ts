@@ -128,9 +128,10 @@ export const OLD_ARCH_AND_ARCHMAP = "'architectures' and 'archMap' were specifie
  * The checks the engines make while loading (after decoding): both `name` and `names`, both
  * `architectures` and `archMap`, and the "no default action, no rules" hole.
  */
-export function loadChecks(p: Profile, out: Diagnostic[], at: (pointer: string, key?: boolean) => SourceRef): void {
+export function loadChecks(p: Profile, out: Diagnostic[], at: (pointer: string, key?: boolean) => SourceRef, decodeFailed = false): void {
   const legacyWording = p.dialect === 'podman' || p.dialect === 'docker-legacy';
-  if (p.disablesSeccomp) {
+  // When decoding failed the engine never gets this far: no "disabled" warning then.
+  if (p.disablesSeccomp && !decodeFailed) {
     out.push({
       severity: 'warning',
       code: 'seccomp-disabled',
