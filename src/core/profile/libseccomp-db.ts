@@ -80,8 +80,10 @@ export type AddOutcome =
   | 'added'
   /** The syscall already has an unconditional action: the rule is silently dropped (rc 0). */
   | 'shadowed-by-unconditional'
-  /** An unconditional rule replaced the conditional tree built so far. */
+  /** An unconditional rule replaced the conditional tree built so far (whose actions differed). */
   | 'replaced-conditional'
+  /** An unconditional rule replaced conditional rules that had the same action: nothing changes for them. */
+  | 'absorbed-conditional'
   /** The existing tree already covers the new chain with the same action: dropped. */
   | 'redundant';
 
@@ -130,11 +132,12 @@ export class AbiDb {
         return 'shadowed-by-unconditional';
       }
       if (sNew.chains === null) {
+        const same = treeActCheck(sIter.chains, rule.action) === 0;
         treePut(fieldSlot(sIter, 'chains'));
         sIter.chains = null;
         sIter.action = rule.action;
         sIter.origin = rule.origin;
-        return 'replaced-conditional';
+        return same ? 'absorbed-conditional' : 'replaced-conditional';
       }
       const state: IterState = { flags: 0, sx: sIter, action: rule.action };
       const rc = treePrune(fieldSlot(sIter, 'chains'), sNew.chains, state);

@@ -19,6 +19,7 @@ import { effectiveContext } from './context.js';
 import type { EffectiveContext, ResolveContext } from './context.js';
 import { ALL_CAPABILITIES, isCapabilityName } from './caps.js';
 import { daemonArches } from './context.js';
+import { getAbi } from '../syscalls/index.js';
 import { formatKernel, kernelAtLeast, minKernelError, parseMinKernel } from './minkernel.js';
 import { parsePodmanErrno } from './errno.js';
 import { NoteSink } from './resolve-notes.js';
@@ -140,10 +141,18 @@ function lintFilter(f: RuleFilter | undefined, n: NoteSink, who: 'moby' | 'conta
     const hint = ALL_CAPABILITIES.includes(fixed) ? ` (write ${fixed})` : '';
     n.warn('cap-never-matches', `"${c}" never matches: ${who} compares capabilities exactly with the bounding set's names${hint}`, `${f.pointer}/caps/${i}`);
   });
-  const natives = new Set(daemonArches().map((a) => (who === 'moby' ? a.mobyNative : a.podmanNative)).filter((x) => x !== ''));
+  const arches = daemonArches();
+  const natives = new Set(arches.map((a) => (who === 'moby' ? a.mobyNative : a.podmanNative)).filter((x) => x !== ''));
   f.arches.forEach((a, i) => {
     if (natives.has(a)) return;
-    n.warn('arch-never-matches', `"${a}" never matches: ${who} compares arches with its native names (${[...natives].join(', ')})`, `${f.pointer}/arches/${i}`);
+    const abi = getAbi(a);
+    const daemon = abi ? arches.find((d) => d.abi === abi.name) : undefined;
+    const spelled = daemon ? (who === 'moby' ? daemon.mobyNative : daemon.podmanNative) : '';
+    if (abi && !daemon) {
+      n.info('arch-never-matches', `"${a}" never matches: no ${who === 'moby' ? 'dockerd' : 'Podman'} runs as ${abi.name} (the arch compared is the daemon's own)`, `${f.pointer}/arches/${i}`);
+    } else {
+      n.warn('arch-never-matches', `"${a}" never matches: ${who} compares arches with its native names${spelled ? ` (write ${spelled})` : ` (${[...natives].join(', ')})`}`, `${f.pointer}/arches/${i}`);
+    }
   });
 }
 

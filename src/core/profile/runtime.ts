@@ -443,7 +443,8 @@ function viaLibseccomp(input: RuntimeInput, runtime: 'runc' | 'crun'): Policy {
             );
           }
           const prev = effect.get(f.rule.rule);
-          if (prev === undefined || prev === 'shadowed-by-unconditional' || (prev === 'redundant' && outcome !== 'shadowed-by-unconditional')) effect.set(f.rule.rule, outcome);
+          const rank = (x: AddOutcome): number => (x === 'shadowed-by-unconditional' ? 0 : x === 'redundant' ? 1 : 2);
+          if (prev === undefined || rank(outcome) > rank(prev)) effect.set(f.rule.rule, outcome);
           noteOutcome(n, outcome, f, abi, t.via, db.syscalls.get(t.nr)?.action);
           if (t.via && set.length === 0) {
             const names = plainMux.get(abi.name) ?? new Set<string>();
@@ -471,7 +472,7 @@ function viaLibseccomp(input: RuntimeInput, runtime: 'runc' | 'crun'): Policy {
     const r = oci.rules.find((x) => x.rule === o.rule);
     if (!r) continue;
     const best = effect.get(o.rule);
-    if (best === 'added' || best === 'replaced-conditional') continue;
+    if (best === 'added' || best === 'replaced-conditional' || best === 'absorbed-conditional') continue;
     o.status = 'dropped';
     o.reason =
       best === 'shadowed-by-unconditional' ? 'shadowed' :
@@ -585,6 +586,7 @@ function noteOutcome(n: NoteSink, outcome: AddOutcome, f: Fanned, abi: Abi, via:
   const on = `on ${abi.name}`;
   switch (outcome) {
     case 'added':
+    case 'absorbed-conditional':
       return;
     case 'shadowed-by-unconditional':
       // Same action: a harmless duplicate (Docker's socket rules meet its plain socketcall rule on x86).
