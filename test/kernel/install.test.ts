@@ -100,6 +100,14 @@ describe.skipIf(announceSkip(kernelSkipReason()))('installFilter against the ker
     expect(lines[3]).toMatch(/TSYNC\|NEW_LISTENER: they need TSYNC_ESRCH/);
   });
 
+  it('explains EACCES: no no_new_privs and no CAP_SYS_ADMIN', () => {
+    const r = runChild(`${PRELUDE}
+      // Become nobody (no capabilities) if root; an unprivileged user is there already.
+      if (process.getuid() === 0) koffi.load('libc.so.6').func('int setuid(unsigned int)')(65534);
+      try { installFilter([insn(0x06, 0x7fff0000)]); console.log('installed'); } catch (e) { console.log(e.message + ' / ' + e.hint); }`);
+    expect(r.stdout).toMatch(/failed with EACCES: the thread has neither no_new_privs nor CAP_SYS_ADMIN \/ call setNoNewPrivs\(\) first/);
+  });
+
   it('probes flags without installing anything', () => {
     expect(filterFlagSupported(1)).toBe(true); // TSYNC, Linux 3.17
     expect(filterFlagSupported(1 << 20)).toBe(false);
