@@ -17,15 +17,17 @@ export const colorErr = pc.createColors(useColor(process.stderr));
  * and Uint8Array as hex strings.
  */
 export function stringifyJson(value: unknown, indent = 2): string {
-  const marks = new Map<string, string>();
-  let n = 0;
+  // bigints become marked strings, then the quotes around them are removed; the nonce keeps a
+  // user string that happens to look like a marker from being touched.
+  const nonce = Math.random().toString(36).slice(2, 10);
+  const prefix = `__skbig_${nonce}_`;
+  let sawBig = false;
   const text = JSON.stringify(
     value,
     (_key, v: unknown) => {
       if (typeof v === 'bigint') {
-        const id = `\u0000big${n++}\u0000`;
-        marks.set(id, v.toString());
-        return id;
+        sawBig = true;
+        return `${prefix}${v.toString()}`;
       }
       if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
       return v;
@@ -33,7 +35,7 @@ export function stringifyJson(value: unknown, indent = 2): string {
     indent,
   );
   if (text === undefined) return 'null';
-  return marks.size === 0 ? text : text.replace(/"\u0000big\d+\u0000"/g, (m) => marks.get(m.slice(1, -1)) ?? m);
+  return sawBig ? text.replace(new RegExp(`"${prefix}(-?\\d+)"`, 'g'), '$1') : text;
 }
 
 /** Prints a value as JSON on stdout, followed by a newline. */
