@@ -102,6 +102,8 @@ export interface RuleOutcome {
   status: 'applied' | 'dropped';
   /** For `dropped`: the code of the note that says why (`rule-excluded`, `rule-equals-default`, ...). */
   reason?: string;
+  /** For `rule-excluded`: which condition excluded it (`caps`, `arch`, `kernel`). */
+  detail?: string;
 }
 
 /** The inputs a policy was resolved for (see ResolveContext in context.ts). */

@@ -192,9 +192,10 @@ function readDocker(profile: Profile, e: EffectiveContext, n: NoteSink, outcomes
     if (rule.errno !== undefined) n.warn('podman-only', "Docker ignores 'errno' (a Podman extension); errnoRet decides", `${rule.pointer}/errno`);
     const why = mobyFilterOut(rule, e, n);
     if (why) {
-      n.info('rule-excluded', `rule not applied: ${why}`, rule.pointer);
+      n.info('rule-excluded', `rule not applied: ${why.text}`, rule.pointer);
       outcomes[i].status = 'dropped';
       outcomes[i].reason = 'rule-excluded';
+      outcomes[i].detail = why.kind;
       return;
     }
     rules.push(ociRule(rule, i, names, profile));
@@ -212,25 +213,28 @@ function readDocker(profile: Profile, e: EffectiveContext, n: NoteSink, outcomes
 }
 
 /** Why moby skips a rule (excludes: any; includes: all), or undefined when it applies. */
-function mobyFilterOut(rule: ProfileRule, e: EffectiveContext, n: NoteSink): string | undefined {
+function mobyFilterOut(rule: ProfileRule, e: EffectiveContext, n: NoteSink): { text: string; kind: 'arch' | 'caps' | 'kernel' } | undefined {
   const arch = e.arch.mobyNative;
   const caps = e.capabilities;
   const ex = rule.excludes;
   if (ex) {
-    if (ex.arches.length > 0 && ex.arches.includes(arch)) return `excludes.arches contains ${arch}`;
+    if (ex.arches.length > 0 && ex.arches.includes(arch)) return { text: `excludes.arches contains ${arch}`, kind: 'arch' };
     const cap = ex.caps.find((c) => caps.includes(c));
-    if (cap) return `excludes.caps: the container has ${cap}`;
+    if (cap) return { text: `excludes.caps: the container has ${cap}`, kind: 'caps' };
     if (ex.minKernel !== undefined && kernelSatisfies(ex.minKernel, `${ex.pointer}/minKernel`, e, n)) {
-      return ex.minKernel === '' ? 'excludes.minKernel "" excludes on every kernel' : `excludes.minKernel ${ex.minKernel}: the kernel is ${formatKernel(requireKernel(e, n, `${ex.pointer}/minKernel`))}`;
+      return {
+        text: ex.minKernel === '' ? 'excludes.minKernel "" excludes on every kernel' : `excludes.minKernel ${ex.minKernel}: the kernel is ${formatKernel(requireKernel(e, n, `${ex.pointer}/minKernel`))}`,
+        kind: 'kernel',
+      };
     }
   }
   const inc = rule.includes;
   if (inc) {
-    if (inc.arches.length > 0 && !inc.arches.includes(arch)) return `includes.arches (${inc.arches.join(', ')}) does not contain ${arch || '(no native name)'}`;
+    if (inc.arches.length > 0 && !inc.arches.includes(arch)) return { text: `includes.arches (${inc.arches.join(', ')}) does not contain ${arch || '(no native name)'}`, kind: 'arch' };
     const missing = inc.caps.find((c) => !caps.includes(c));
-    if (missing) return `includes.caps: the container lacks ${missing}`;
+    if (missing) return { text: `includes.caps: the container lacks ${missing}`, kind: 'caps' };
     if (inc.minKernel !== undefined && !kernelSatisfies(inc.minKernel, `${inc.pointer}/minKernel`, e, n)) {
-      return `includes.minKernel ${inc.minKernel}: the kernel is ${formatKernel(requireKernel(e, n, `${inc.pointer}/minKernel`))}`;
+      return { text: `includes.minKernel ${inc.minKernel}: the kernel is ${formatKernel(requireKernel(e, n, `${inc.pointer}/minKernel`))}`, kind: 'kernel' };
     }
   }
   return undefined;
@@ -313,15 +317,16 @@ function readPodman(profile: Profile, e: EffectiveContext, n: NoteSink, outcomes
     }
     const ex = rule.excludes;
     const inc = rule.includes;
-    let why: string | undefined;
-    if (ex && ex.arches.length > 0 && ex.arches.includes(arch)) why = `excludes.arches contains ${arch}`;
-    else if (ex && ex.caps.some((c) => caps.includes(c))) why = `excludes.caps: the container has ${ex.caps.find((c) => caps.includes(c))}`;
-    else if (inc && inc.arches.length > 0 && !inc.arches.includes(arch)) why = `includes.arches (${inc.arches.join(', ')}) does not contain ${arch}`;
-    else if (inc && inc.caps.some((c) => !caps.includes(c))) why = `includes.caps: the container lacks ${inc.caps.find((c) => !caps.includes(c))}`;
+    let why: { text: string; kind: 'arch' | 'caps' } | undefined;
+    if (ex && ex.arches.length > 0 && ex.arches.includes(arch)) why = { text: `excludes.arches contains ${arch}`, kind: 'arch' };
+    else if (ex && ex.caps.some((c) => caps.includes(c))) why = { text: `excludes.caps: the container has ${ex.caps.find((c) => caps.includes(c))}`, kind: 'caps' };
+    else if (inc && inc.arches.length > 0 && !inc.arches.includes(arch)) why = { text: `includes.arches (${inc.arches.join(', ')}) does not contain ${arch}`, kind: 'arch' };
+    else if (inc && inc.caps.some((c) => !caps.includes(c))) why = { text: `includes.caps: the container lacks ${inc.caps.find((c) => !caps.includes(c))}`, kind: 'caps' };
     if (why) {
-      n.info('rule-excluded', `rule not applied: ${why}`, rule.pointer);
+      n.info('rule-excluded', `rule not applied: ${why.text}`, rule.pointer);
       outcomes[i].status = 'dropped';
       outcomes[i].reason = 'rule-excluded';
+      outcomes[i].detail = why.kind;
       return;
     }
     if (rule.name && rule.names.length > 0) {

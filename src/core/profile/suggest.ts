@@ -38,6 +38,14 @@ export function suggest(word: string, candidates: readonly string[]): string | u
       }
       continue;
     }
+    // One is the other plus a tail (`SCMP_CMP_EQUAL` for `SCMP_CMP_EQ`, `arg` for `args`).
+    if (Math.min(w.length, lc.length) >= 3 && (w.startsWith(lc) || lc.startsWith(w))) {
+      if (bestD > 1) {
+        best = c;
+        bestD = 1;
+      }
+      continue;
+    }
     let p = 0;
     while (p < w.length && p < lc.length && w[p] === lc[p]) p++;
     const a = w.slice(p);
