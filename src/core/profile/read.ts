@@ -33,6 +33,7 @@ export interface ReadOptions {
   /**
    * `strict` (default): unknown keys, wrong key case and duplicate keys are errors. `docker`:
    * accept what Go's encoding/json accepts (Docker, Podman, containerd) and report each as a warning.
+   * SPO documents are always read strictly, as the Kubernetes API server reads them.
    */
   compat?: 'strict' | 'docker';
   /** Input syntax; `auto` (default) looks at the file extension, then at the text. */
