@@ -12,11 +12,12 @@
  *   kernel keeps the first, newest, result).
  * - Probed programs have every return rewritten to ERRNO(code), so no tested syscall executes.
  *   Exception: on x86_64 the kernel runs no filter at all for uretprobe (335) and uprobe (336)
- *   (`seccomp_uprobe_exception`); 335 outside a uretprobe trampoline raises SIGILL, which would kill
- *   this process, so those two are reported as not issued.
+ *   (`seccomp_uprobe_exception`): 335 outside a uretprobe trampoline raises SIGILL, which would kill
+ *   this process, and 336 fails with ENXIO, which reads like ERRNO(6); both are reported as not
+ *   issued (test/kernel/install.test.ts shows the bypass in a throwaway process).
  * - Verification installs the unmodified program behind the same gate and never issues a stub
- *   call, so an accepted program never runs. Programs whose length the gate would change from
- *   valid to invalid (0, or within 6 of 4096) are loaded in a throwaway `node` process instead.
+ *   call, so an accepted program never runs. Programs whose verdict the gate's 6 instructions could
+ *   change (length 0, or 4091..4096) are loaded in a throwaway `node` process instead.
  *
  * Why not fork(): V8 marks its heap MADV_DONTFORK, so a forked copy of a Node process crashes
  * (SIGSEGV) on its first JavaScript step; a worker thread needs no fork at all.
