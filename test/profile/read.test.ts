@@ -273,6 +273,9 @@ describe('§8 parsing items', () => {
     const comment = readProfile('{\n  // allow everything\n  "defaultAction": "SCMP_ACT_ALLOW"\n}', { file: 'c.json' });
     expect(errors(comment)[0]).toMatchObject({ code: 'syntax', source: { file: 'c.json', line: 2, column: 3 }, note: "invalid character '/' looking for beginning of object key string" });
     expect(errors(comment)[0].message).toMatch(/comments are not allowed/);
+    const leading = readProfile('// seccomp profile\n{"defaultAction": "SCMP_ACT_ERRNO"}');
+    expect(leading.format).toBe('json');
+    expect(errors(leading)[0]).toMatchObject({ code: 'syntax', source: { line: 1, column: 1 }, note: "invalid character '/' looking for beginning of value" });
     const trailingComma = readProfile('{"syscalls": [1,]}');
     expect(errors(trailingComma)[0].note).toBe("invalid character ']' looking for beginning of value");
     expect(errors(readProfile('{"a": "b"'))[0].note).toBe('unexpected end of JSON input');

@@ -72,6 +72,8 @@ export interface DbSyscall {
   action: number;
   origin: Origin;
   valid: boolean;
+  /** Every rule added for this syscall, as text: equal histories give equal trees (a cache key). */
+  history: string;
 }
 
 /** What adding one rule did, for notes. */
@@ -114,10 +116,15 @@ export class AbiDb {
   add(rule: DbRule): AddOutcome {
     const sNew = this.is64 ? ruleGen64(rule) : ruleGen32(rule);
     const sIter = this.syscalls.get(rule.syscall);
+    let step = `${rule.action}/${rule.origin}`;
+    for (const a of rule.args) step += `:${a.arg}${a.op}${a.mask.toString(16)},${a.datum.toString(16)}`;
+    step += ';';
     if (!sIter) {
+      sNew.history = step;
       this.syscalls.set(rule.syscall, sNew);
       return 'added';
     }
+    sIter.history += step;
     let rmFlag = false;
     for (;;) {
       if (sIter.chains === null) {
@@ -584,7 +591,7 @@ function sortedArgs(rule: DbRule): DbArg[] {
 }
 
 function ruleGen64(rule: DbRule): DbSyscall {
-  const s: DbSyscall = { num: rule.syscall, chains: null, action: 0, origin: rule.origin, valid: true };
+  const s: DbSyscall = { num: rule.syscall, chains: null, action: 0, origin: rule.origin, valid: true, history: '' };
   let prev: [DbNode | null, DbNode | null, DbNode | null] = [null, null, null];
   let cur: [DbNode | null, DbNode | null, DbNode | null] = [null, null, null];
   let opPrev: ArgOp | undefined;
@@ -678,7 +685,7 @@ function ruleGen64(rule: DbRule): DbSyscall {
 }
 
 function ruleGen32(rule: DbRule): DbSyscall {
-  const s: DbSyscall = { num: rule.syscall, chains: null, action: 0, origin: rule.origin, valid: true };
+  const s: DbSyscall = { num: rule.syscall, chains: null, action: 0, origin: rule.origin, valid: true, history: '' };
   let prev: DbNode | null = null;
   let c: DbNode | null = null;
   let tf = true;

@@ -150,7 +150,7 @@ function chooseFormat(text: string, opts: ReadOptions): 'json' | 'yaml' {
   if (f.endsWith('.yaml') || f.endsWith('.yml')) return 'yaml';
   const t = text.replace(/^\ufeff/, '');
   const first = /\S/.exec(t)?.[0];
-  if (first === undefined || first === '{' || first === '[') return 'json';
+  if (first === undefined || first === '{' || first === '[' || first === '/') return 'json';
   if (/^\s*(---|%YAML|#)/.test(t) || /^[ \t]*(-[ \t]+)?["']?[A-Za-z_][\w.-]*["']?[ \t]*:([ \t]|$)/m.test(t)) return 'yaml';
   return 'json';
 }

@@ -7,10 +7,15 @@ import type { SourceRef } from '../errors.js';
 import type { Profile } from './model.js';
 import type { PolicyNote } from './policy.js';
 
-/** Where a JSON pointer of the profile is in its text (falls back to the pointer alone). */
+/**
+ * Where a JSON pointer of the profile is in its text (falls back to the pointer alone). The
+ * reader's own entry is returned as is (shared, not copied) when it already names file and pointer.
+ */
 export function sourceOf(profile: Profile, pointer: string | undefined): SourceRef {
   if (pointer === undefined) return profile.file !== undefined ? { file: profile.file } : {};
-  const s = profile.sources[pointer];
+  // JSON pointers are '' or start with '/', so they never name an inherited property.
+  const s = pointer === '' || pointer.startsWith('/') ? profile.sources[pointer] : undefined;
+  if (s && s.pointer === pointer && (s.file !== undefined || profile.file === undefined)) return s;
   const base: SourceRef = s ? { ...s } : {};
   if (profile.file !== undefined && base.file === undefined) base.file = profile.file;
   base.pointer = pointer;

@@ -132,6 +132,9 @@ function unconfinedBecauseEmpty(profile: Profile, n: NoteSink, who: string): 'un
   return 'unconfined';
 }
 
+const MOBY_NATIVES: ReadonlySet<string> = new Set(daemonArches().map((a) => a.mobyNative).filter((x) => x !== ''));
+const PODMAN_NATIVES: ReadonlySet<string> = new Set(daemonArches().map((a) => a.podmanNative));
+
 /** Notes for capability and arch strings that can never match (checked on every rule, applied or not). */
 function lintFilter(f: RuleFilter | undefined, n: NoteSink, who: 'moby' | 'containers/common'): void {
   if (!f) return;
@@ -141,8 +144,9 @@ function lintFilter(f: RuleFilter | undefined, n: NoteSink, who: 'moby' | 'conta
     const hint = ALL_CAPABILITIES.includes(fixed) ? ` (write ${fixed})` : '';
     n.warn('cap-never-matches', `"${c}" never matches: ${who} compares capabilities exactly with the bounding set's names${hint}`, `${f.pointer}/caps/${i}`);
   });
+  if (f.arches.length === 0) return;
   const arches = daemonArches();
-  const natives = new Set(arches.map((a) => (who === 'moby' ? a.mobyNative : a.podmanNative)).filter((x) => x !== ''));
+  const natives = who === 'moby' ? MOBY_NATIVES : PODMAN_NATIVES;
   f.arches.forEach((a, i) => {
     if (natives.has(a)) return;
     const abi = getAbi(a);

@@ -32,7 +32,7 @@ import {
 } from '../bpf/opcodes.js';
 import { formatAction } from '../bpf/actions.js';
 import type { Abi } from '../syscalls/types.js';
-import { getAbi, isKnownSyscall, multiplexedCall, syscallName, syscallNumber } from '../syscalls/index.js';
+import { getAbi, isKnownSyscall, multiplexedCall, syscallEntries, syscallName, syscallNumber } from '../syscalls/index.js';
 import type { ProfileArg } from './model.js';
 import type { AbiPolicy, ArgOp, Clause, ClauseOrigin, Condition, Policy, RangeAction, RuleOutcome, SyscallPolicy } from './policy.js';
 import type { EffectiveContext } from './context.js';
@@ -129,15 +129,34 @@ export function libseccompVersion(e: EffectiveContext): LibseccompVersion {
   return e.ctx.syscallTable === 'libseccomp-2.5.4' ? LIBSECCOMP_2_5_4 : LIBSECCOMP_LATEST;
 }
 
-/** True when libseccomp (of this version) resolves `name` at all. */
+const knownCache = new Map<LibseccompVersion, Map<string, boolean>>();
+const numberCache = new Map<LibseccompVersion, Map<string, Map<string, number>>>();
+
+/** True when libseccomp (of this version) resolves `name` at all. Cached: tables are immutable. */
 function knowsName(v: LibseccompVersion, name: string): boolean {
-  return isKnownSyscall(name) && v.knowsName(name);
+  let m = knownCache.get(v);
+  if (!m) knownCache.set(v, (m = new Map()));
+  let r = m.get(name);
+  if (r === undefined) m.set(name, (r = isKnownSyscall(name) && v.knowsName(name)));
+  return r;
+}
+
+/** name -> number libseccomp uses on this ABI (only names it has a number for). Built once per version and ABI. */
+function abiNumbers(v: LibseccompVersion, abi: Abi): Map<string, number> {
+  let byAbi = numberCache.get(v);
+  if (!byAbi) numberCache.set(v, (byAbi = new Map()));
+  let m = byAbi.get(abi.name);
+  if (!m) {
+    m = new Map();
+    for (const e of syscallEntries(abi)) if (v.knowsOnAbi(abi.name, e.name)) m.set(e.name, e.nr);
+    byAbi.set(abi.name, m);
+  }
+  return m;
 }
 
 /** The number libseccomp uses for `name` on `abi`, undefined when it has none there. */
 function numberOn(v: LibseccompVersion, abi: Abi, name: string): number | undefined {
-  if (!v.knowsOnAbi(abi.name, name)) return undefined;
-  return syscallNumber(abi, name);
+  return abiNumbers(v, abi).get(name);
 }
 
 /** The 32-bit return value of an OCI action, as runc/crun pass it to libseccomp. */
@@ -418,10 +437,9 @@ function viaLibseccomp(input: RuntimeInput, runtime: 'runc' | 'crun'): Policy {
   const plainMux = new Map<string, Set<string>>();
   for (const f of fanned) {
     if (f.origin < 0) continue;
-    const actionName = formatAction(f.action);
     if ((f.action >>> 16) === SECCOMP_RET_ERRNO >>> 16 && (f.action & 0xffff) >= MAX_ERRNO) {
       n.fail(runc ? `error adding seccomp ${f.conditional ? 'rule' : 'filter rule'} for syscall ${f.name.value}: invalid argument` : `seccomp_rule_add${f.conditional ? '_array' : ` \`${f.name.value}\``}: Invalid argument`,
-        f.rule.errnoPointer ?? `${f.rule.pointer}/errnoRet`, `libseccomp accepts errno values below ${MAX_ERRNO} (${actionName} after the 16-bit cast)`);
+        f.rule.errnoPointer ?? `${f.rule.pointer}/errnoRet`, `libseccomp accepts errno values below ${MAX_ERRNO} (${formatAction(f.action)} after the 16-bit cast)`);
     }
     checkActionKernel(f.rule.action, kernel, n, `${f.rule.pointer}/action`, runc);
     let anyAbi = false;
@@ -443,9 +461,8 @@ function viaLibseccomp(input: RuntimeInput, runtime: 'runc' | 'crun'): Policy {
             );
           }
           const prev = effect.get(f.rule.rule);
-          const rank = (x: AddOutcome): number => (x === 'shadowed-by-unconditional' ? 0 : x === 'redundant' ? 1 : 2);
-          if (prev === undefined || rank(outcome) > rank(prev)) effect.set(f.rule.rule, outcome);
-          noteOutcome(n, outcome, f, abi, t.via, db.syscalls.get(t.nr)?.action);
+          if (prev === undefined || outcomeRank(outcome) > outcomeRank(prev)) effect.set(f.rule.rule, outcome);
+          if (outcome !== 'added' && outcome !== 'absorbed-conditional') noteOutcome(n, outcome, f, abi, t.via, db.syscalls.get(t.nr)?.action);
           if (t.via && set.length === 0) {
             const names = plainMux.get(abi.name) ?? new Set<string>();
             names.add(`${f.name.value}`);
@@ -502,13 +519,20 @@ function viaLibseccomp(input: RuntimeInput, runtime: 'runc' | 'crun'): Policy {
     for (const sys of [...db.syscalls.values()].sort((a, b) => (a.num >>> 0) - (b.num >>> 0))) {
       if (sys.num < 0) continue;
       const name = syscallName(abi, sys.num) ?? `#${sys.num}`;
-      const raw = syscallClauses(sys, is64, defaultAction, `${name} on ${abi.name}`);
-      const clauses: Clause[] = raw.map((c) => {
+      if (sys.chains === null) {
+        const clause: Clause = { conditions: [], action: sys.action >>> 0 };
+        const o = origins[sys.origin];
+        if (o) clause.origin = o;
+        syscalls.push({ nr: sys.num, name, clauses: [clause] });
+        continue;
+      }
+      const clauses: Clause[] = [];
+      for (const c of syscallClauses(sys, is64, defaultAction, `${name} on ${abi.name}`, v.ltLeMergeBug ? 'bug' : '')) {
         const clause: Clause = { conditions: c.conditions, action: c.action >>> 0 };
         const o = origins[c.origin];
         if (o) clause.origin = o;
-        return clause;
-      });
+        clauses.push(clause);
+      }
       if (clauses.length > 0) syscalls.push({ nr: sys.num, name, clauses });
     }
     const rangeActions = stubRanges(abi, stub, abis);
@@ -531,6 +555,11 @@ function viaLibseccomp(input: RuntimeInput, runtime: 'runc' | 'crun'): Policy {
   if (oci.listenerPath !== undefined && oci.listenerPath !== '') policy.listenerPath = oci.listenerPath;
   if (oci.listenerMetadata !== undefined && oci.listenerMetadata !== '') policy.listenerMetadata = oci.listenerMetadata;
   return policy;
+}
+
+/** Which outcome of one rule's names tells most about the rule (dropped < redundant < applied). */
+function outcomeRank(x: AddOutcome): number {
+  return x === 'shadowed-by-unconditional' ? 0 : x === 'redundant' ? 1 : 2;
 }
 
 function repeatedIndex(args: readonly ProfileArg[]): string {
@@ -631,10 +660,10 @@ function enosysStub(input: RuntimeInput, v: LibseccompVersion, abis: Abi[], fann
   if (oci.defaultErrnoRet === BigInt(ENOSYS)) {
     n.info('enosys-stub-redundant', 'runc adds its ENOSYS stub even though defaultErrnoRet is already 38 (it compares with 327718, not 38); the stub changes nothing here', `${oci.root}/defaultErrnoRet`);
   }
+  const names = [...new Set(fanned.map((f) => f.name.value))];
   for (const abi of abis) {
     let max = 0;
-    for (const f of fanned) {
-      const name = f.name.value;
+    for (const name of names) {
       if (name === '' || !knowsName(v, name)) continue;
       if (LIBSECCOMP_MUX_NAMES.has(name) && v.multiplexes(abi.name)) continue; // resolves to a pseudo number
       const nr = numberOn(v, abi, name);

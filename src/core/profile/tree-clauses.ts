@@ -528,7 +528,23 @@ function argAlternatives(arg: number, r: ArgRep, width: 32 | 64): Condition[][] 
  * The first-match clauses that decide exactly as libseccomp's filter code for this syscall;
  * `defaultAction` is the filter's default (what follows the clauses).
  */
-export function syscallClauses(sys: DbSyscall, is64: boolean, defaultAction: number, label = `syscall ${sys.num}`): RawClause[] {
+export function syscallClauses(sys: DbSyscall, is64: boolean, defaultAction: number, label = `syscall ${sys.num}`, variant = ''): RawClause[] {
+  if (sys.chains === null) return [{ conditions: [], action: sys.action, origin: sys.origin }];
+  // The clauses depend only on the rules added (and the ABI width, default, libseccomp variant):
+  // resolving the same profile again reuses them. Results are shared, so never mutate them.
+  const key = `${is64 ? 64 : 32}|${defaultAction >>> 0}|${variant}|${sys.history}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const out = computeClauses(sys, is64, defaultAction, label);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, out);
+  return out;
+}
+
+const CACHE_LIMIT = 1024;
+const cache = new Map<string, RawClause[]>();
+
+function computeClauses(sys: DbSyscall, is64: boolean, defaultAction: number, label: string): RawClause[] {
   if (sys.chains === null) return [{ conditions: [], action: sys.action, origin: sys.origin }];
   const width: 32 | 64 = is64 ? 64 : 32;
   const max = is64 ? MAX64 : MAX32;
