@@ -4,3 +4,4 @@ export * from './bpf/index.js';
 export * from './syscalls/index.js';
 export * from './compile/index.js';
 export * from './compile/stats.js';
+export * from './profile/index.js';
