@@ -1,6 +1,10 @@
 export * from './opcodes.js';
 export * from './instruction.js';
 export * from './actions.js';
+export * from './codec.js';
+export * from './emulate.js';
+export * from './verify.js';
+export * from './cache.js';
 export * from './disasm.js';
 export * from './asm.js';
 export {
