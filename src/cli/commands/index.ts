@@ -7,6 +7,8 @@ import { register as verify } from './verify.js';
 import { register as validate } from './validate.js';
 import { register as convert } from './convert.js';
 import { register as schema } from './schema.js';
+import { register as resolve } from './resolve.js';
+import { register as check } from './check.js';
 
 /** Every command, in the order `--help` lists them. */
-export const commands: ReadonlyArray<(program: Command) => void> = [syscalls, disasm, asm, emu, verify, validate, convert, schema];
+export const commands: ReadonlyArray<(program: Command) => void> = [check, syscalls, disasm, asm, emu, verify, validate, convert, schema, resolve];

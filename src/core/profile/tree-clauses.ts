@@ -489,6 +489,38 @@ function disjoint(list: RepClause[], defaultAction: number, max: bigint): RepCla
     return first ? first[1].set[0]?.[0] ?? 0n : 0n;
   };
   out.sort((a, b) => a.origin - b.origin || (low(a) < low(b) ? -1 : low(a) > low(b) ? 1 : 0));
+  return widen(out, max);
+}
+
+/**
+ * Readability: a one-argument clause may also claim values that earlier one-argument clauses on
+ * the same argument already decide (those inputs never reach it), when that makes its set simpler:
+ * `a0 < 16 | 16 < a0 < 40 | a0 > 40` after `a0 == 40` becomes `a0 != 16`.
+ */
+function widen(list: RepClause[], max: bigint): RepClause[] {
+  const out: RepClause[] = [];
+  const decided = new Map<number, ISet>();
+  let everything = false;
+  for (const c of list) {
+    let cur = c;
+    const only = c.args.size === 1 ? [...c.args][0] : undefined;
+    if (only && !only[1].lo32 && !only[1].mask) {
+      const [arg, rep] = only;
+      const before = decided.get(arg);
+      if (before) {
+        const wider = union(rep.set, before);
+        if (wider.length < rep.set.length) {
+          const args = new Map<number, ArgRep>();
+          if (!isFull(wider, max)) args.set(arg, { set: wider });
+          cur = { args, action: c.action, origin: c.origin };
+        }
+      }
+      decided.set(arg, union(decided.get(arg) ?? [], rep.set));
+    }
+    if (everything) continue;
+    out.push(cur);
+    if (cur.args.size === 0) everything = true;
+  }
   return out;
 }
 
