@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import { formatAction } from '../../../src/core/bpf/actions.js';
 import { seccompData } from '../../../src/core/bpf/instruction.js';
 import { SeccompKitError } from '../../../src/core/errors.js';
-import { decide, readProfileOrThrow, resolveProfile } from '../../../src/core/profile/index.js';
+import { decide, readProfile, readProfileOrThrow, resolveProfile } from '../../../src/core/profile/index.js';
 import type { Dialect, Policy, PolicyNote, Profile, ResolveContext } from '../../../src/core/profile/index.js';
 import { requireAbi, syscallNumber } from '../../../src/core/syscalls/index.js';
 
@@ -14,6 +14,17 @@ import { requireAbi, syscallNumber } from '../../../src/core/syscalls/index.js';
 export function profile(doc: unknown, dialect: Dialect = 'docker', file = 'test.json'): Profile {
   const text = JSON.stringify(doc, (_k, v: unknown) => (typeof v === 'bigint' ? `\u0000${v}\u0000` : v), 2).replace(/"\u0000(\d+)\u0000"/g, '$1');
   return readProfileOrThrow(text, { dialect, compat: 'docker', file });
+}
+
+/**
+ * A profile even when the reader reports errors (the reader flags some daemon errors itself, such as
+ * `name` with `names`): resolution must still fail on them when given such a model.
+ */
+export function profileUnchecked(doc: unknown, dialect: Dialect = 'docker', file = 'test.json'): Profile {
+  const r = readProfile(JSON.stringify(doc, null, 2), { dialect, compat: 'docker', file });
+  const p = r.profiles[0];
+  if (!p) throw new Error('no profile read');
+  return p;
 }
 
 /** The context most tests use: amd64, Docker caps, kernel 6.18, runc, full table. */
