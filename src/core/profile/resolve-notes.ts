@@ -16,7 +16,13 @@ export function sourceOf(profile: Profile, pointer: string | undefined): SourceR
   // JSON pointers are '' or start with '/', so they never name an inherited property.
   const s = pointer === '' || pointer.startsWith('/') ? profile.sources[pointer] : undefined;
   if (s && s.pointer === pointer && (s.file !== undefined || profile.file === undefined)) return s;
-  const base: SourceRef = s ? { ...s } : {};
+  // A value the profile does not have (e.g. /architectures filled by archMap): point at its nearest parent.
+  let near = s;
+  for (let p = pointer; !near && p !== ''; ) {
+    p = p.slice(0, p.lastIndexOf('/'));
+    near = profile.sources[p];
+  }
+  const base: SourceRef = near ? { ...near } : {};
   if (profile.file !== undefined && base.file === undefined) base.file = profile.file;
   base.pointer = pointer;
   return base;
