@@ -4,7 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Program } from '../../src/core/bpf/instruction.js';
 import { insn } from '../../src/core/bpf/instruction.js';
 import {
-  BPF_A, BPF_ABS, BPF_ALU, BPF_AND, BPF_IMM, BPF_JEQ, BPF_JMP, BPF_K, BPF_LD, BPF_OR, BPF_RET, BPF_RSH, BPF_W,
+  BPF_A, BPF_ABS, BPF_ALU, BPF_AND, BPF_DIV, BPF_IMM, BPF_JEQ, BPF_JMP, BPF_K, BPF_LD, BPF_MISC, BPF_OR, BPF_RET, BPF_RSH,
+  BPF_TAX, BPF_W, BPF_X,
   SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_KILL_THREAD, SECCOMP_RET_LOG,
   SECCOMP_RET_TRACE, SECCOMP_RET_TRAP, SECCOMP_RET_USER_NOTIF,
 } from '../../src/core/bpf/opcodes.js';
@@ -91,6 +92,12 @@ describe.skipIf(skip)('kernel probe: hand-written programs', () => {
     expect(o.code).toBe(Number(o.data.instructionPointer & 0x7ffn));
     const [hi] = await probeKernel(echoWord(12), [{ nr: 39 }]);
     expect(hi.code).toBe(Number((o.data.instructionPointer >> 32n) & 0x7ffn));
+  });
+
+  it('division by X = 0 ends the program with KILL_THREAD, as the emulator says', async () => {
+    const p: Program = [ld(16), insn(BPF_MISC | BPF_TAX), ldi(1000), insn(BPF_ALU | BPF_DIV | BPF_X), or(SECCOMP_RET_ERRNO), retA()];
+    const out = await probeKernel(p, [{ nr: 1, args: [10n] }, { nr: 1, args: [0n] }, { nr: 1, args: [0x1_0000_0000n] }]);
+    expect(out.map((o) => o.verdict)).toEqual([{ kind: 'ERRNO', errno: 100 }, { kind: 'KILL_THREAD' }, { kind: 'KILL_THREAD' }]);
   });
 
   it('reports x86_64 uretprobe/uprobe as not issued: no filter runs for them', async () => {

@@ -10,6 +10,7 @@ import type { Program } from '../../src/core/bpf/instruction.js';
 import { kernelProbeSupport } from '../../src/node/kernel/probe.js';
 import type { ProbeAbi, SeccompCase } from '../../src/node/kernel/probe.js';
 import { libseccompAvailable } from '../../src/node/libseccomp.js';
+import { arbRetValue } from './bpf-arbitraries.js';
 
 /** Project root, for imports inside child scripts. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -133,4 +134,33 @@ export function arbCaseFor(p: Program): fc.Arbitrary<SeccompCase> {
   );
   const arg = fc.tuple(word, word).map(([lo, hi]) => (BigInt(hi) << 32n) | BigInt(lo));
   return fc.record({ nr: word, args: fc.array(arg, { minLength: 6, maxLength: 6 }) });
+}
+
+const ALU_K_OPS = [0x00, 0x10, 0x20, 0x40, 0x50, 0x60, 0x70, 0xa0]; // add sub mul or and lsh rsh xor
+const JMP_K_OPS = [0x10, 0x20, 0x30, 0x40]; // jeq jgt jge jset
+
+/**
+ * Programs shaped like real filters, so that verdicts depend on the data: mostly loads of
+ * seccomp_data words, comparisons against a small pool of constants (which {@link arbCaseFor}
+ * then hits), some ALU and X-register work, few early returns. Always valid (no scratch memory,
+ * no division, shifts below 32). `consts` adds values worth comparing with (the probe's
+ * instruction pointer halves, say).
+ */
+export function arbFilterShapedProgram(opts: { consts?: readonly number[]; maxLen?: number } = {}): fc.Arbitrary<Program> {
+  const pool = [...(opts.consts ?? []), 0, 1, 2, 39, 59, 231, 0x40000000, 0x4000003b, 0xc000003e, 0x40000003, 0x7fffffff, 0x80000000, 0xffffffff];
+  const k = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...pool) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 0xffffffff }) });
+  type Step = (pc: number, n: number) => { code: number; jt: number; jf: number; k: number };
+  const room = (pc: number, n: number, want: number): number => Math.max(0, Math.min(want, n - 2 - pc));
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    { weight: 5, arbitrary: fc.integer({ min: 0, max: 15 }).map((w): Step => () => ({ code: 0x20, jt: 0, jf: 0, k: w * 4 })) },
+    { weight: 6, arbitrary: fc.tuple(fc.constantFrom(...JMP_K_OPS), k, fc.nat(8), fc.nat(8)).map(([op, kk, jt, jf]): Step => (pc, n) => ({ code: 0x05 | op, jt: room(pc, n, jt), jf: room(pc, n, jf), k: kk })) },
+    { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...ALU_K_OPS), k).map(([op, kk]): Step => () => ({ code: 0x04 | op, jt: 0, jf: 0, k: op === 0x60 || op === 0x70 ? kk % 32 : kk })) },
+    { weight: 1, arbitrary: fc.constantFrom(0x07, 0x87, 0x84, 0x1d, 0x2d, 0x3d, 0x4d, 0x0c, 0x5c, 0xac).map((code): Step => (pc, n) => ({ code, jt: (code & 0x07) === 0x05 ? room(pc, n, 1) : 0, jf: 0, k: 0 })) },
+    { weight: 1, arbitrary: arbRetValue().map((v): Step => () => ({ code: 0x06, jt: 0, jf: 0, k: v })) },
+  );
+  const last = fc.oneof(arbRetValue().map((v) => ({ code: 0x06, jt: 0, jf: 0, k: v })), fc.constant({ code: 0x16, jt: 0, jf: 0, k: 0 }));
+  return fc.tuple(fc.array(step, { minLength: 3, maxLength: Math.max(3, (opts.maxLen ?? 120) - 1), size: 'large' }), last).map(([steps, end]) => {
+    const n = steps.length + 1;
+    return [...steps.map((s, pc) => s(pc, n)), end];
+  });
 }

@@ -161,7 +161,25 @@ class ProbeThread {
     const id = this.nextId++;
     const msg: WorkerRequest = { ...req, id };
     return new Promise<WorkerReply>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      // A probe thread that never answers was killed by a filter (a rewriting bug): fail, do not hang.
+      const timer = setTimeout(() => {
+        if (!this.pending.has(id)) return;
+        this.pending.delete(id);
+        const e = new Error('kernel probe thread did not answer within 60 s (was it killed by a filter?)');
+        this.dead ??= e;
+        reject(e);
+      }, 60_000);
+      timer.unref();
+      this.pending.set(id, {
+        resolve: (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
       this.worker.ref();
       const transfer: ArrayBuffer[] = [msg.filter.buffer as ArrayBuffer];
       if (msg.nrs) transfer.push(msg.nrs.buffer as ArrayBuffer);
@@ -356,27 +374,29 @@ export async function kernelVerify(programs: readonly Program[], opts: KernelVer
   }
   if (opts.isolation === 'process') return verifyInChildProcesses(programs);
   const ip = stubAddresses().ip64;
-  const out: KernelVerdict[] = [];
-  for (const p of programs) {
-    if (p.length === 0 || (p.length > BPF_MAXINSNS - IP_GATE_LENGTH && p.length <= BPF_MAXINSNS)) {
-      out.push(verifyInChildProcesses([p])[0]);
-      continue;
+  const out: KernelVerdict[] = new Array<KernelVerdict>(programs.length);
+  const viaProcess: number[] = [];
+  for (let i = 0; i < programs.length; i++) {
+    const p = programs[i];
+    if (p.length === 0 && emptyVerdict) out[i] = emptyVerdict;
+    else if (p.length === 0 || (p.length > BPF_MAXINSNS - IP_GATE_LENGTH && p.length <= BPF_MAXINSNS)) viaProcess.push(i);
+    else {
+      const r = await installOn('verify', ipGate(p, ip));
+      out[i] = r.rc >= 0 ? { accepted: true } : { accepted: false, errno: errnoName(r.errno) };
     }
-    const r = await installOn('verify', ipGate(p, ip));
-    out.push(r.rc >= 0 ? { accepted: true } : { accepted: false, errno: errnoName(r.errno) });
+  }
+  if (viaProcess.length) {
+    const got = verifyInChildProcesses(viaProcess.map((i) => programs[i]));
+    viaProcess.forEach((i, j) => (out[i] = got[j]));
+    const empty = viaProcess.findIndex((i) => programs[i].length === 0);
+    if (empty >= 0) emptyVerdict = got[empty];
   }
   return out;
 }
 
-/**
- * A throwaway process loads the raw programs one after another until the kernel accepts one;
- * it then cannot be trusted to do anything (the filter decides about every syscall of its main
- * thread), so it leaves: exit_group(77) if the filter allows it, else `ud2` (SIGILL; no handler,
- * no syscall). KILL_THREAD would end only the main thread and leave Node's helper threads
- * running, so an unfiltered watchdog thread ends the process (exit_group(78)) once the main
- * thread is a zombie. The next process starts after the accepted program.
- * Protocol on stdout: `t <i>` before loading program i, `r <i> <errno>` when refused.
- */
+/** The kernel's answer for the empty program, once asked (it depends on nothing else). */
+let emptyVerdict: KernelVerdict | undefined;
+
 /** Loads raw programs in throwaway `node` processes (see {@link VERIFY_CHILD_SOURCE}). */
 function verifyInChildProcesses(programs: readonly Program[]): KernelVerdict[] {
   const input = JSON.stringify(programs.map((p) => Buffer.from(encodeProgram(p, 'little')).toString('hex')));

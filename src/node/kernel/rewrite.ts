@@ -4,9 +4,10 @@
  * 1. Every return becomes `ERRNO(code)`, where the code names what the program would have
  *    returned ({@link probeCode}). The kernel still walks the program's own control flow, but no
  *    tested syscall ever executes (random numbers include reboot and kill(-1)). `ret #k` is
- *    rewritten in place, so no jump offset moves; `ret A` becomes `ja` to an appended epilogue
+ *    rewritten in place; `ret A` becomes `ja` to an appended epilogue
  *    that classifies A at run time with the same mapping (the program's last instruction is then
- *    the epilogue's final `ret`, as the verifier requires).
+ *    the epilogue's final `ret`, as the verifier requires). `div x` by zero ends a program with
+ *    0 without any `ret`; a guard in front of each `div x` catches that case.
  * 2. A gate in front ({@link ipGate}) applies the program only to syscalls made from the probe's
  *    own syscall instruction (`seccomp_data.instruction_pointer` equals its address) and allows
  *    everything else, so the thread carrying the filter keeps working (V8's GC, futexes, exit).
@@ -15,14 +16,15 @@
  *    to 4096 - {@link IP_GATE_LENGTH}): its jumps leave every scratch-memory slot invalid at the
  *    program's first instruction, as at entry, and all other checks are per instruction or relative.
  */
+import { SeccompKitError } from '../../core/errors.js';
 import { decodeAction } from '../../core/bpf/actions.js';
 import type { ActionKind } from '../../core/bpf/actions.js';
 import type { Instruction, Program } from '../../core/bpf/instruction.js';
 import { insn } from '../../core/bpf/instruction.js';
 import {
-  BPF_A, BPF_ABS, BPF_ALU, BPF_AND, BPF_IMM, BPF_JA, BPF_JEQ, BPF_JGE, BPF_JMP, BPF_K, BPF_LD, BPF_MAXINSNS,
-  BPF_MISC, BPF_OR, BPF_RET, BPF_TAX, BPF_TXA, BPF_W, SECCOMP_DATA_IP, SECCOMP_RET_ACTION_FULL, SECCOMP_RET_ALLOW,
-  SECCOMP_RET_DATA, SECCOMP_RET_ERRNO, SECCOMP_RET_KILL_THREAD, SECCOMP_RET_LOG, SECCOMP_RET_TRACE,
+  BPF_A, BPF_ABS, BPF_ALU, BPF_AND, BPF_DIV, BPF_IMM, BPF_JA, BPF_JEQ, BPF_JGE, BPF_JMP, BPF_K, BPF_LD, BPF_LDX,
+  BPF_MAXINSNS, BPF_MEM, BPF_MEMWORDS, BPF_MISC, BPF_OR, BPF_RET, BPF_ST, BPF_STX, BPF_TAX, BPF_TXA, BPF_W, BPF_X,
+  SECCOMP_DATA_IP, SECCOMP_RET_ACTION_FULL, SECCOMP_RET_ALLOW, SECCOMP_RET_DATA, SECCOMP_RET_ERRNO, SECCOMP_RET_KILL_THREAD, SECCOMP_RET_LOG, SECCOMP_RET_TRACE,
   SECCOMP_RET_TRAP, SECCOMP_RET_USER_NOTIF,
 } from '../../core/bpf/opcodes.js';
 
@@ -104,21 +106,81 @@ export const EPILOGUE_LENGTH = epilogue().length;
 /** Length of {@link ipGate}'s prefix. */
 export const IP_GATE_LENGTH = 6;
 
-/** Longest program {@link rewriteForProbe} plus {@link ipGate} keep within BPF_MAXINSNS. */
+/**
+ * Longest program {@link rewriteForProbe} plus {@link ipGate} always keep within BPF_MAXINSNS
+ * (programs with `div x` grow by {@link DIV_GUARD_LENGTH} per division on top).
+ */
 export const MAX_PROBE_PROGRAM = BPF_MAXINSNS - IP_GATE_LENGTH - EPILOGUE_LENGTH;
 
+const isDivX = (i: Instruction): boolean => i.code === (BPF_ALU | BPF_DIV | BPF_X);
+const MEM_CODES = new Set([BPF_ST, BPF_STX, BPF_LD | BPF_MEM, BPF_LDX | BPF_MEM]);
+
+/** Instructions put in front of each `div x` (see {@link rewriteForProbe}). */
+export const DIV_GUARD_LENGTH = 5;
+
+/** Why {@link rewriteForProbe} cannot rewrite `p` (undefined: it can). */
+export function probeRewriteProblem(p: Program): string | undefined {
+  try {
+    rewriteForProbe(p);
+    return undefined;
+  } catch (err) {
+    if (err instanceof SeccompKitError) return err.message;
+    throw err;
+  }
+}
+
 /**
- * Rewrites every return as described in the module comment. The input must be a program the
- * kernel accepts; the result is accepted too and has the same control flow.
+ * Rewrites every return as described in the module comment, and the one implicit return:
+ * `div x` with X = 0 makes the kernel end the program with 0 (KILL_THREAD), so each `div x` gets
+ * a guard that returns ERRNO(probeCode(0)) instead (A is kept in a scratch slot the program does
+ * not use; the guard only adds that slot to the ones the verifier counts as written). The guards
+ * move later instructions, so jump offsets are recomputed. The input must be a program the kernel
+ * accepts; the result is accepted too. Throws a `kernel` error when a conditional jump would
+ * exceed 255, no scratch slot is free, or the result is longer than {@link MAX_PROBE_PROGRAM}.
  */
 export function rewriteForProbe(p: Program): Program {
-  const hasRetA = p.some((i) => i.code === (BPF_RET | BPF_A));
-  const out: Program = p.map((i, pc) => {
-    if (i.code === (BPF_RET | BPF_K)) return errnoRet(probeCode(i.k));
-    if (i.code === (BPF_RET | BPF_A)) return insn(BPF_JMP | BPF_JA, p.length - pc - 1);
-    return { ...i };
+  const fail = (why: string): never => {
+    throw new SeccompKitError('kernel', `the kernel probe cannot run this program: ${why}`);
+  };
+  let slot = -1;
+  if (p.some(isDivX)) {
+    const used = new Set(p.filter((i) => MEM_CODES.has(i.code)).map((i) => i.k >>> 0));
+    slot = [...Array(BPF_MEMWORDS).keys()].find((m) => !used.has(m)) ?? fail('it uses every scratch slot and divides by X');
+  }
+  // Where each original instruction lands, and where a jump to it must land (its guard).
+  const at: number[] = [];
+  let n = 0;
+  for (const i of p) {
+    if (isDivX(i)) n += DIV_GUARD_LENGTH;
+    at.push(n++);
+  }
+  const end = n; // the epilogue, if any
+  const target = (t: number): number => (t >= p.length ? end : at[t] - (isDivX(p[t]) ? DIV_GUARD_LENGTH : 0));
+  const offset = (pc: number, t: number): number => target(t) - (at[pc] + 1);
+  const out: Program = [];
+  p.forEach((i, pc) => {
+    const cls = i.code & 0x07;
+    if (isDivX(i)) {
+      out.push(
+        insn(BPF_ST, slot),
+        insn(BPF_MISC | BPF_TXA),
+        insn(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
+        errnoRet(probeCode(0)),
+        insn(BPF_LD | BPF_MEM, slot),
+        { ...i },
+      );
+    } else if (i.code === (BPF_RET | BPF_K)) out.push(errnoRet(probeCode(i.k)));
+    else if (i.code === (BPF_RET | BPF_A)) out.push(insn(BPF_JMP | BPF_JA, end - (at[pc] + 1)));
+    else if (i.code === (BPF_JMP | BPF_JA)) out.push(insn(BPF_JMP | BPF_JA, offset(pc, pc + 1 + (i.k >>> 0))));
+    else if (cls === BPF_JMP) {
+      const jt = offset(pc, pc + 1 + i.jt);
+      const jf = offset(pc, pc + 1 + i.jf);
+      if (jt > 255 || jf > 255) fail(`after guarding div x, the jump at ${pc} needs an offset above 255`);
+      out.push({ code: i.code, jt, jf, k: i.k });
+    } else out.push({ ...i });
   });
-  if (hasRetA) out.push(...epilogue());
+  if (p.some((i) => i.code === (BPF_RET | BPF_A))) out.push(...epilogue());
+  if (out.length > BPF_MAXINSNS - IP_GATE_LENGTH) fail(`the rewrite has ${out.length} instructions, more than ${BPF_MAXINSNS - IP_GATE_LENGTH}`);
   return out;
 }
 
