@@ -9,6 +9,7 @@ import { register as convert } from './convert.js';
 import { register as schema } from './schema.js';
 import { register as resolve } from './resolve.js';
 import { register as check } from './check.js';
+import { register as compile } from './compile.js';
 
 /** Every command, in the order `--help` lists them. */
-export const commands: ReadonlyArray<(program: Command) => void> = [check, syscalls, disasm, asm, emu, verify, validate, convert, schema, resolve];
+export const commands: ReadonlyArray<(program: Command) => void> = [check, validate, resolve, compile, convert, schema, syscalls, disasm, asm, emu, verify];

@@ -3,3 +3,4 @@ export * from './args.js';
 export * from './tree.js';
 export * from './layout.js';
 export * from './compile.js';
+export * from './select.js';

@@ -1,0 +1,164 @@
+/**
+ * `seccomp-kit compile PROFILE [--arch native|profile|LIST] [context options] [--format ...] [-o FILE]`:
+ * resolve a profile for a context, compile it, verify the program as the kernel would, and write it.
+ * A summary of the program goes to stderr; stdout carries only the program (or --json).
+ */
+import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { Option, type Command } from 'commander';
+import { SeccompKitError } from '../../core/errors.js';
+import { encodeProgram, formatBase64, formatCArray, formatHex } from '../../core/bpf/codec.js';
+import { disassemble, renderDisassembly } from '../../core/bpf/disasm.js';
+import { verifyProgram } from '../../core/bpf/verify.js';
+import { compilePolicy, restrictPolicyAbis, type Compiled } from '../../core/compile/index.js';
+import { programStats, type ProgramStats } from '../../core/compile/stats.js';
+import type { Policy } from '../../core/profile/index.js';
+import { hostAbi } from '../../node/host.js';
+import { action, EXIT_NEGATIVE } from '../run.js';
+import { colorErr, eprintln, printJson, table } from '../output.js';
+import { contextFromOptions, contextOptions, readForResolve, resolveOrReport, type ContextOptions } from './resolve.js';
+import { disasmPainter } from './bpf-common.js';
+
+type OutFormat = 'raw' | 'hex' | 'c' | 'base64' | 'disasm';
+
+interface CompileOptions extends ContextOptions {
+  abis?: string;
+  format?: OutFormat;
+  output?: string;
+  json?: boolean;
+  stats?: boolean;
+}
+
+/** Compiles the profile for the options; undefined when reading or resolving failed (already printed). */
+export function compileFromOptions(file: string, opts: CompileOptions): { policy: Policy; compiled: Compiled } | undefined {
+  const profile = readForResolve(file, opts);
+  if (!profile) return undefined;
+  const policy = resolveOrReport(profile, contextFromOptions(opts));
+  if (!policy) return undefined;
+  if (policy.unconfined) throw new SeccompKitError('compile', `${file} disables seccomp (no default action and no rules): there is no filter to compile`);
+  const sel = (opts.abis ?? 'profile').trim();
+  const chosen = sel === 'profile' ? policy : restrictPolicyAbis(policy, sel === 'native' ? [hostAbi().name] : sel.split(',').map((s) => s.trim()).filter(Boolean));
+  const compiled = compilePolicy(chosen);
+  const v = verifyProgram(compiled.program);
+  if (!v.ok) throw new Error(`compiler bug: the kernel would reject the program (${v.errno} at instruction ${v.index}: ${v.reason})`);
+  return { policy: chosen, compiled };
+}
+
+function formatFromName(name: string | undefined): OutFormat | undefined {
+  switch (name ? extname(name) : '') {
+    case '.bpf': case '.bin': return 'raw';
+    case '.hex': return 'hex';
+    case '.c': case '.h': return 'c';
+    case '.b64': case '.base64': return 'base64';
+    case '.s': case '.asm': case '.txt': return 'disasm';
+    default: return undefined;
+  }
+}
+
+/** The summary lines printed on stderr (and by `check`). */
+export function statsTable(stats: ProgramStats): string {
+  const rows = [['ABI', 'instructions', 'executed mean', 'worst (table)', 'worst (any path)', 'cached allows']];
+  for (const a of stats.abis) {
+    rows.push([
+      a.abi,
+      String(a.instructions),
+      a.meanExecuted.toFixed(1),
+      String(a.worstExecuted),
+      String(a.worstAnyPath),
+      a.cache ? `${a.cache.cacheable}/${a.cache.allowed}` : 'n/a (no cache)',
+    ]);
+  }
+  return table(rows);
+}
+
+const HELP = `
+--arch chooses the ABIs in the filter: profile (default: every ABI the resolved profile covers,
+native first), native (this machine's only), or a list (x86_64,x86,x32). The daemon architecture
+used for resolution is --daemon-arch (Go style, default: this machine).
+
+Output: raw struct sock_filter bytes (default with -o, or when stdout is not a terminal),
+hex, c (C array), base64 (crun's run.oci.seccomp_bpf_data annotation), disasm (text that
+\`seccomp-kit asm\` turns back into the same bytes). With -o the format follows the extension
+(.bpf, .hex, .c, .b64, .s) unless --format is given. A summary goes to stderr: instructions in
+total and per ABI, instructions executed (mean and worst over the ABI's syscall table; worst over
+every path), and how many unconditionally allowed syscalls the kernel's action cache serves.
+
+Examples:
+  $ seccomp-kit compile builtin:docker -o docker.bpf
+  $ seccomp-kit compile builtin:docker --arch native --format disasm
+  $ seccomp-kit compile profile.json --arch x86_64,x86 --cap-add SYS_PTRACE --format base64
+  $ seccomp-kit compile builtin:podman --runtime crun --json | jq .stats`;
+
+export function register(program: Command): void {
+  const cmd = program.command('compile').description('compile a profile into a seccomp BPF filter, verified as the kernel would').argument('<profile>', 'profile file, - for stdin, or builtin:NAME');
+  contextOptions(cmd);
+  // contextOptions' --arch is the daemon's architecture; here --arch picks ABIs, as the issue names it.
+  const archOpt = cmd.options.find((o) => o.long === '--arch');
+  if (archOpt) {
+    (cmd.options as Option[]).splice(cmd.options.indexOf(archOpt), 1);
+  }
+  cmd
+    .option('--daemon-arch <goarch>', "the daemon's architecture for resolution, Go style (default: this machine)")
+    .addOption(new Option('--arch <abis>', 'ABIs in the filter: profile, native or a comma list').default('profile'))
+    .addOption(new Option('--format <format>', 'output encoding').choices(['raw', 'hex', 'c', 'base64', 'disasm']))
+    .option('-o, --output <file>', 'write the program here (atomic for regular files)')
+    .option('--json', 'print the program (hex and base64), statistics and notes as JSON')
+    .option('--no-stats', 'do not print the summary on stderr')
+    .addHelpText('after', HELP)
+    .action(
+      action((file: string, raw: CompileOptions & { arch?: string; daemonArch?: string }) => {
+        const opts: CompileOptions = { ...raw, abis: raw.arch, arch: raw.daemonArch };
+        const r = compileFromOptions(file, opts);
+        if (!r) return EXIT_NEGATIVE;
+        const { program } = r.compiled;
+        const stats = programStats(program, r.policy);
+        if (opts.json) {
+          printJson({
+            instructions: program.length,
+            abis: r.policy.abis.map((a) => a.abi),
+            stats,
+            hex: formatHex(program).replace(/\s+/g, ''),
+            base64: formatBase64(program),
+            notes: r.policy.notes,
+          });
+          return;
+        }
+        const format: OutFormat = opts.format ?? formatFromName(opts.output) ?? (opts.output || !process.stdout.isTTY ? 'raw' : 'disasm');
+        const bytes: Uint8Array =
+          format === 'raw' ? encodeProgram(program)
+          : new TextEncoder().encode(
+            format === 'hex' ? formatHex(program)
+            : format === 'c' ? formatCArray(program)
+            : format === 'base64' ? `${formatBase64(program)}\n`
+            : opts.output ? disassemble(program).text : renderDisassembly(disassemble(program), disasmPainter),
+          );
+        if (opts.output) writeAtomic(opts.output, bytes);
+        else process.stdout.write(bytes);
+        if (opts.stats !== false) {
+          eprintln(colorErr.bold(`${program.length} instructions`) + ` for ${r.policy.abis.map((a) => a.abi).join(', ')}${opts.output ? ` -> ${opts.output} (${format})` : ''}`);
+          eprintln(statsTable(stats));
+        }
+        return undefined;
+      }),
+    );
+}
+
+/** Writes through a temporary file and rename, so a reader never sees half a program. */
+function writeAtomic(path: string, bytes: Uint8Array): void {
+  let special = false;
+  try {
+    special = !statSync(path).isFile();
+  } catch {
+    // does not exist yet: a new regular file
+  }
+  const tmp = special ? path : `${path}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, bytes);
+    if (!special) renameSync(tmp, path);
+  } catch (err) {
+    if (!special) rmSync(tmp, { force: true });
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'ENOENT' ? 'no such directory' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'is a directory' : e.message;
+    throw new SeccompKitError('io', `cannot write ${path}: ${why}`, { source: { file: path } });
+  }
+}
