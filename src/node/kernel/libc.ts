@@ -18,7 +18,6 @@ export const PR_GET_NO_NEW_PRIVS = 39;
 export const PROT_READ = 1;
 export const PROT_WRITE = 2;
 export const PROT_EXEC = 4;
-export const MAP_SHARED = 0x01;
 export const MAP_PRIVATE = 0x02;
 export const MAP_32BIT = 0x40;
 export const MAP_ANONYMOUS = 0x20;

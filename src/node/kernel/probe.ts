@@ -30,7 +30,7 @@ import { encodeProgram } from '../../core/bpf/codec.js';
 import type { Program, SeccompData } from '../../core/bpf/instruction.js';
 import { seccompData } from '../../core/bpf/instruction.js';
 import { BPF_MAXINSNS } from '../../core/bpf/opcodes.js';
-import { errnoName, koffiPath, libc, libcAvailable } from './libc.js';
+import { errnoName, koffiPath, libc, libcAvailable, PR_GET_SECCOMP } from './libc.js';
 import { PROBE_WORKER_SOURCE, VERIFY_CHILD_SOURCE } from './probe-child.js';
 import { decodeProbeCode, ipGate, IP_GATE_LENGTH, MAX_PROBE_PROGRAM, rewriteForProbe } from './rewrite.js';
 import type { ProbeVerdict } from './rewrite.js';
@@ -252,7 +252,7 @@ export function kernelProbeSupport(abi: ProbeAbi = 'x86_64'): { ok: true } | { o
     else {
       const c = libc();
       // PR_GET_SECCOMP: EINVAL when the kernel is built without seccomp.
-      const mode = c.prctl(21, 0, 0, 0, 0);
+      const mode = c.prctl(PR_GET_SECCOMP, 0, 0, 0, 0);
       const inherited = inheritedFilters();
       if (mode < 0) support = { ok: false, reason: `the kernel has no seccomp (${errnoName(c.errno())})` };
       // Filters this process already runs under also judge the probe's syscalls, and their KILL
