@@ -127,6 +127,26 @@ function decode(p: Program): Decoded {
   return { n, op, k, jt, jf, resetMem: hasMemLoad && checkLoadAndStores(p) >= 0, source: p.map((i) => ({ ...i })) };
 }
 
+// Decoded programs by identity, so that emulating one program many times decodes it once. The
+// program may have been changed in place since, so the stored copy is compared first (cheap).
+const decodedCache = new WeakMap<Program, Decoded>();
+function decodeCached(p: Program): Decoded {
+  const c = decodedCache.get(p);
+  if (c !== undefined && sameProgram(c.source, p)) return c;
+  const d = decode(p);
+  decodedCache.set(p, d);
+  return d;
+}
+
+function sameProgram(a: Program, b: Program): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i], y = b[i];
+    if (x.code !== y.code || x.jt !== y.jt || x.jf !== y.jf || x.k !== y.k) return false;
+  }
+  return true;
+}
+
 function invalid(d: Decoded, pc: number): Error {
   if (pc >= d.n) return new Error(`execution ran past the last instruction (${d.n - 1}): the program is not a valid filter`);
   const { code, k } = d.source[pc];
@@ -301,6 +321,11 @@ function compileSegments(d: Decoded, mem: Int32Array): Runner | undefined {
   const state = new Int32Array(2);
   const bad = (pc: number): Error => invalid(d, pc);
   const reset = d.resetMem;
+  if (segs.length === 0) {
+    return () => {
+      throw bad(0);
+    };
+  }
   if (segs.length === 1) {
     const only = segs[0];
     return (w) => {
@@ -401,7 +426,7 @@ export interface EmulateResult {
  * semantics; use {@link compileEmulator} to run one program many times.
  */
 export function emulate(p: Program, d: SeccompData, opts: { trace?: boolean; endian?: Endian } = {}): EmulateResult {
-  const dec = decode(p);
+  const dec = decodeCached(p);
   const path: number[] = [];
   const ret = interpret(dec, seccompDataWords(d, opts.endian ?? 'little'), new Int32Array(16), path);
   return { ret, action: decodeAction(ret), path: opts.trace ? path : [], steps: path.length };
