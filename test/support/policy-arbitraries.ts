@@ -60,7 +60,19 @@ function arbAbiPolicy(shape: AbiShape): fc.Arbitrary<AbiPolicy> {
     syscalls: fc.uniqueArray(fc.record({ nr, clauses: fc.array(arbClause(shape.bits), { maxLength: 4 }) }), { selector: (s) => s.nr, maxLength: 40 }),
     ranges: fc.array(fc.record({ from: fc.integer({ min: 0, max: 600 }), len: fc.integer({ min: 0, max: 200 }), action: arbAction() }), { maxLength: 2 }),
     defaultAction: arbAction(),
+    // Half the policies use the single-argument shape (one ordered comparison per clause, same
+    // argument), which the compiler turns into a search on the argument's words.
+    single: fc.boolean(),
   }).map((r) => {
+    if (r.single) {
+      for (const s of r.syscalls) {
+        const first = s.clauses.flatMap((c) => c.conditions)[0];
+        s.clauses = s.clauses.map((c) => ({
+          action: c.action,
+          conditions: c.conditions.slice(0, 1).map((cond) => ({ ...cond, arg: first.arg, width: first.width, op: cond.op === 'MASKED_EQ' ? 'EQ' : cond.op, mask: undefined })),
+        }));
+      }
+    }
     const ranges = r.ranges
       .map((x) => ({ from: x.from + shape.nrOffset, to: x.from + x.len + shape.nrOffset, action: x.action, reason: 'test' }))
       .sort((a, b) => a.from - b.from)

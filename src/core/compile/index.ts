@@ -4,3 +4,4 @@ export * from './tree.js';
 export * from './layout.js';
 export * from './compile.js';
 export * from './select.js';
+export * from './intervals.js';

@@ -7,6 +7,7 @@
  */
 import type { AbiPolicy } from '../profile/policy.js';
 import { buildClauses } from './args.js';
+import { buildIntervalClauses } from './intervals.js';
 import type { Node, NodeBuilder } from './ir.js';
 
 /** Inclusive interval of u32 numbers. */
@@ -28,7 +29,8 @@ export function abiSegments(b: NodeBuilder, abi: AbiPolicy, bigEndian: boolean):
   const points: Segment[] = [];
   for (const s of abi.syscalls) {
     const nr = s.nr >>> 0;
-    points.push({ from: nr, to: nr, leaf: buildClauses(b, s.clauses, def, bigEndian) });
+    const leaf = buildIntervalClauses(b, s.clauses, abi.defaultAction, bigEndian) ?? buildClauses(b, s.clauses, def, bigEndian);
+    points.push({ from: nr, to: nr, leaf });
   }
   // Range actions apply to numbers without clauses of their own.
   const explicit = new Set(points.map((p) => p.from));
