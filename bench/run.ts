@@ -13,6 +13,7 @@ import { seccompData, type Program } from '../src/core/bpf/instruction.js';
 import { syscallEntries } from '../src/core/syscalls/index.js';
 import { libseccompAvailable, libseccompVersion, buildLibseccompFilter } from '../src/node/libseccomp.js';
 import { libseccompSpecFor } from './libseccomp-spec.js';
+import { kernelTimingSection, type KernelTimingGroup } from './kernel-timing.js';
 import { medianMs, nsPerCall, printTable, ratio } from './util.js';
 
 const CTX = { arch: 'amd64', kernel: '6.18', runtime: 'runc' as const };
@@ -82,11 +83,28 @@ function emulator(): void {
   printTable('emulator (x86_64 syscalls of the table, arguments 0)', rows);
 }
 
+/** ns per call on this kernel: ours, libseccomp opt=1 and opt=2, and no filter (bench/kernel-timing.ts). */
+function kernelRuntime(): void {
+  const lib = libseccompAvailable();
+  const groups: KernelTimingGroup[] = ['builtin:docker', 'builtin:podman'].map((name) => {
+    const filters = [{ who: 'seccomp-kit', program: compilePolicy(policyFor(name, THREE)).program }];
+    if (lib) {
+      for (const optimize of [1, 2] as const) {
+        filters.push({ who: `libseccomp opt=${optimize}`, program: buildLibseccompFilter(libseccompSpecFor(name, CTX, THREE, optimize)) });
+      }
+    }
+    return { title: `${name}, ${THREE.join(' + ')}`, filters };
+  });
+  if (!lib) console.log('\nkernel runtime: libseccomp not available, only seccomp-kit and no filter are timed');
+  kernelTimingSection(groups);
+}
+
 function main(): void {
   console.log(`seccomp-kit bench — node ${process.version}, ${new Date().toISOString()}`);
   sizes();
   resolution();
   emulator();
+  kernelRuntime();
   void encodeProgram;
 }
 
