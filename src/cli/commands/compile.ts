@@ -10,7 +10,7 @@ import { SeccompKitError } from '../../core/errors.js';
 import { encodeProgram, formatBase64, formatCArray, formatHex } from '../../core/bpf/codec.js';
 import { disassemble, renderDisassembly } from '../../core/bpf/disasm.js';
 import { verifyProgram } from '../../core/bpf/verify.js';
-import { compilePolicy, restrictPolicyAbis, type Compiled } from '../../core/compile/index.js';
+import { applyEnosys, compilePolicy, parseEnosysMode, restrictPolicyAbis, type Compiled } from '../../core/compile/index.js';
 import { programStats, type ProgramStats } from '../../core/compile/stats.js';
 import type { Policy } from '../../core/profile/index.js';
 import { hostAbi } from '../../node/host.js';
@@ -23,6 +23,7 @@ type OutFormat = 'raw' | 'hex' | 'c' | 'base64' | 'disasm';
 
 interface CompileOptions extends ContextOptions {
   abis?: string;
+  enosys?: string;
   format?: OutFormat;
   output?: string;
   json?: boolean;
@@ -38,10 +39,11 @@ export function compileFromOptions(file: string, opts: CompileOptions): { policy
   if (policy.unconfined) throw new SeccompKitError('compile', `${file} disables seccomp (no default action and no rules): there is no filter to compile`);
   const sel = (opts.abis ?? 'profile').trim();
   const chosen = sel === 'profile' ? policy : restrictPolicyAbis(policy, sel === 'native' ? [hostAbi().name] : sel.split(',').map((s) => s.trim()).filter(Boolean));
-  const compiled = compilePolicy(chosen);
+  const final = applyEnosys(chosen, parseEnosysMode(opts.enosys ?? 'auto'));
+  const compiled = compilePolicy(final);
   const v = verifyProgram(compiled.program);
   if (!v.ok) throw new Error(`compiler bug: the kernel would reject the program (${v.errno} at instruction ${v.index}: ${v.reason})`);
-  return { policy: chosen, compiled };
+  return { policy: final, compiled };
 }
 
 function formatFromName(name: string | undefined): OutFormat | undefined {
@@ -87,7 +89,8 @@ Examples:
   $ seccomp-kit compile builtin:docker -o docker.bpf
   $ seccomp-kit compile builtin:docker --arch native --format disasm
   $ seccomp-kit compile profile.json --arch x86_64,x86 --cap-add SYS_PTRACE --format base64
-  $ seccomp-kit compile builtin:podman --runtime crun --json | jq .stats`;
+  $ seccomp-kit compile builtin:podman --runtime crun --json | jq .stats
+  $ seccomp-kit compile profile.json --enosys 5.10   syscalls added after 5.10 (and unknown numbers) get ENOSYS`;
 
 export function register(program: Command): void {
   const cmd = program.command('compile').description('compile a profile into a seccomp BPF filter, verified as the kernel would').argument('<profile>', 'profile file, - for stdin, or builtin:NAME');
@@ -100,6 +103,7 @@ export function register(program: Command): void {
   cmd
     .option('--daemon-arch <goarch>', "the daemon's architecture for resolution, Go style (default: this machine)")
     .addOption(new Option('--arch <abis>', 'ABIs in the filter: profile, native or a comma list').default('profile'))
+    .option('--enosys <mode>', "ENOSYS for syscalls newer than the profile: auto (what the runtime does: runc's stub), off, or the kernel version X.Y the profile was written for", 'auto')
     .addOption(new Option('--format <format>', 'output encoding').choices(['raw', 'hex', 'c', 'base64', 'disasm']))
     .option('-o, --output <file>', 'write the program here (atomic for regular files)')
     .option('--json', 'print the program (hex and base64), statistics and notes as JSON')

@@ -5,3 +5,4 @@ export * from './layout.js';
 export * from './compile.js';
 export * from './select.js';
 export * from './intervals.js';
+export * from './enosys.js';
