@@ -10,7 +10,7 @@ import { SeccompKitError } from '../../core/errors.js';
 import { encodeProgram, formatBase64, formatCArray, formatHex } from '../../core/bpf/codec.js';
 import { disassemble, renderDisassembly } from '../../core/bpf/disasm.js';
 import { verifyProgram } from '../../core/bpf/verify.js';
-import { applyEnosys, compilePolicy, parseEnosysMode, restrictPolicyAbis, type Compiled } from '../../core/compile/index.js';
+import { applyEnosys, applyMultiplexerMode, compilePolicy, parseEnosysMode, parseMultiplexerMode, restrictPolicyAbis, type Compiled } from '../../core/compile/index.js';
 import { programStats, type ProgramStats } from '../../core/compile/stats.js';
 import type { Policy } from '../../core/profile/index.js';
 import { hostAbi } from '../../node/host.js';
@@ -24,6 +24,7 @@ type OutFormat = 'raw' | 'hex' | 'c' | 'base64' | 'disasm';
 interface CompileOptions extends ContextOptions {
   abis?: string;
   enosys?: string;
+  socketcall?: string;
   format?: OutFormat;
   output?: string;
   json?: boolean;
@@ -39,7 +40,8 @@ export function compileFromOptions(file: string, opts: CompileOptions): { policy
   if (policy.unconfined) throw new SeccompKitError('compile', `${file} disables seccomp (no default action and no rules): there is no filter to compile`);
   const sel = (opts.abis ?? 'profile').trim();
   const chosen = sel === 'profile' ? policy : restrictPolicyAbis(policy, sel === 'native' ? [hostAbi().name] : sel.split(',').map((s) => s.trim()).filter(Boolean));
-  const final = applyEnosys(chosen, parseEnosysMode(opts.enosys ?? 'auto'));
+  const final = applyMultiplexerMode(applyEnosys(chosen, parseEnosysMode(opts.enosys ?? 'auto')), parseMultiplexerMode(opts.socketcall ?? 'deny'));
+  for (const n of final.notes.filter((x) => x.code === 'multiplexer-guarded')) eprintln(`${colorErr.yellow('warning:')} ${n.message}`);
   const compiled = compilePolicy(final);
   const v = verifyProgram(compiled.program);
   if (!v.ok) throw new Error(`compiler bug: the kernel would reject the program (${v.errno} at instruction ${v.index}: ${v.reason})`);
@@ -104,6 +106,7 @@ export function register(program: Command): void {
     .option('--daemon-arch <goarch>', "the daemon's architecture for resolution, Go style (default: this machine)")
     .addOption(new Option('--arch <abis>', 'ABIs in the filter: profile, native or a comma list').default('profile'))
     .option('--enosys <mode>', "ENOSYS for syscalls newer than the profile: auto (what the runtime does: runc's stub), off, or the kernel version X.Y the profile was written for", 'auto')
+    .addOption(new Option('--socketcall <mode>', 'socket/IPC calls with argument rules, made through socketcall(2)/ipc(2) where the filter cannot see the arguments: deny (default) or libseccomp (allow as libseccomp does, losing the conditions)').choices(['deny', 'libseccomp']).default('deny'))
     .addOption(new Option('--format <format>', 'output encoding').choices(['raw', 'hex', 'c', 'base64', 'disasm']))
     .option('-o, --output <file>', 'write the program here (atomic for regular files)')
     .option('--json', 'print the program (hex and base64), statistics and notes as JSON')

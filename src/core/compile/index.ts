@@ -6,3 +6,4 @@ export * from './compile.js';
 export * from './select.js';
 export * from './intervals.js';
 export * from './enosys.js';
+export * from './multiplexers.js';
