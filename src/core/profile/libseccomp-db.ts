@@ -96,6 +96,24 @@ export class DbConflictError extends Error {
   }
 }
 
+/**
+ * libseccomp 2.5.4 itself never returns for some rule sets (its merge code walks a level that has
+ * become circular). The model counts its steps and reports that instead of hanging.
+ */
+export class DbHangError extends Error {
+  constructor(readonly syscall: number) {
+    super('libseccomp does not return');
+  }
+}
+
+/** Steps allowed for one `add` (real additions take a few hundred). */
+const STEP_LIMIT = 2_000_000;
+let steps = 0;
+function tick(): void {
+  if (++steps > STEP_LIMIT) throw new HangSignal();
+}
+class HangSignal extends Error {}
+
 /** Variant switches between libseccomp releases. */
 export interface DbOptions {
   /** 2.5.4 and earlier: merging two LT/LE chains overwrites the true action instead of the false one. */
@@ -114,6 +132,16 @@ export class AbiDb {
 
   /** `db_rule_add`. Throws {@link DbConflictError} for `-EEXIST`. */
   add(rule: DbRule): AddOutcome {
+    steps = 0;
+    try {
+      return this.addRule(rule);
+    } catch (err) {
+      if (err instanceof HangSignal) throw new DbHangError(rule.syscall);
+      throw err;
+    }
+  }
+
+  private addRule(rule: DbRule): AddOutcome {
     const sNew = this.is64 ? ruleGen64(rule) : ruleGen32(rule);
     const sIter = this.syscalls.get(rule.syscall);
     let step = `${rule.action}/${rule.origin}`;
@@ -216,6 +244,7 @@ function nodeGet(n: DbNode | null): DbNode | null {
 }
 
 function nodePut(s: Slot): number {
+  tick();
   let cnt = 0;
   const n = s.v;
   if (!n) return 0;
@@ -242,15 +271,20 @@ function nodePut(s: Slot): number {
 function levelClean(node: DbNode): number {
   let cnt = 0;
   let n: DbNode | null = node;
-  while (n.lvlPrv) n = n.lvlPrv;
+  while (n.lvlPrv) {
+    tick();
+    n = n.lvlPrv;
+  }
   const start = n;
   while (n) {
+    tick();
     const links = (n.lvlPrv ? 1 : 0) + (n.lvlNxt ? 1 : 0);
     if (n.refcnt > links) return cnt;
     n = n.lvlNxt;
   }
   const s = slot(start);
   while (s.v) {
+    tick();
     const before = s.v;
     cnt += nodePut(s);
     // libseccomp loops until the node is freed; a node that survives its put is put again.
@@ -312,9 +346,13 @@ function treeRemove(tree: Slot, node: DbNode): number {
   let cnt = 0;
   if (!tree.v) return 0;
   let c: DbNode | null = tree.v;
-  while (c.lvlPrv) c = c.lvlPrv;
+  while (c.lvlPrv) {
+    tick();
+    c = c.lvlPrv;
+  }
   let found: DbNode | null = null;
   do {
+    tick();
     if (c === node) {
       found = c;
       break;
@@ -342,8 +380,12 @@ function treeRemove(tree: Slot, node: DbNode): number {
 function treeActCheck(tree: DbNode | null, action: number): number {
   if (!tree) return 0;
   let c: DbNode | null = tree;
-  while (c.lvlPrv) c = c.lvlPrv;
+  while (c.lvlPrv) {
+    tick();
+    c = c.lvlPrv;
+  }
   do {
+    tick();
     if (c.actTFlg && c.actT !== action) return -1;
     if (c.actFFlg && c.actF !== action) return -1;
     if (treeActCheck(c.nxtT, action) < 0) return -1;
@@ -380,7 +422,10 @@ function treePrune(existing: Slot, nw: DbNode | null, state: IterState): number 
   };
   if (n === null || x === null) return finish();
   if ((state.flags & IST_M_MATCHSET) === IST_MATCH_ONCE) return finish();
-  while (x.lvlPrv) x = x.lvlPrv;
+  while (x.lvlPrv) {
+    tick();
+    x = x.lvlPrv;
+  }
 
   // Descends into `sub` of x holding an extra reference, as libseccomp does; reports whether x
   // was freed meanwhile (then the loop goes on with the saved next node).
@@ -395,6 +440,7 @@ function treePrune(existing: Slot, nw: DbNode | null, state: IterState): number 
   };
 
   do {
+    tick();
     const xNext: DbNode | null = x.lvlNxt;
     let skipToNext = false;
     if (chainEq(x, n)) {
@@ -492,6 +538,7 @@ function treeAdd(existing: Slot, nw: DbNode, state: IterState, opts: DbOptions):
   const n = nw;
   if (!x) return 0;
   do {
+    tick();
     if (chainEq(x, n)) {
       if (n.actTFlg) {
         if (!x.actTFlg) {
@@ -751,7 +798,10 @@ export function nodeTest(n: DbNode, word: number): boolean {
 
 function evalLevel(level: DbNode, args: readonly bigint[]): { action: number; origin: Origin } | undefined {
   let n: DbNode | null = level;
-  while (n.lvlPrv) n = n.lvlPrv;
+  while (n.lvlPrv) {
+    tick();
+    n = n.lvlPrv;
+  }
   for (; n !== null; n = n.lvlNxt) {
     const t = nodeTest(n, nodeWord(n, args));
     const sub = t ? n.nxtT : n.nxtF;

@@ -38,7 +38,7 @@ import type { AbiPolicy, ArgOp, Clause, ClauseOrigin, Condition, Policy, RangeAc
 import type { EffectiveContext } from './context.js';
 import { kernelAtLeast } from './minkernel.js';
 import type { KernelVersion } from './minkernel.js';
-import { AbiDb, DbConflictError } from './libseccomp-db.js';
+import { AbiDb, DbConflictError, DbHangError } from './libseccomp-db.js';
 import type { AddOutcome, DbArg } from './libseccomp-db.js';
 import { syscallClauses } from './tree-clauses.js';
 import { LIBSECCOMP_2_5_4, LIBSECCOMP_LATEST, LIBSECCOMP_MUX_NAMES } from './libseccomp-versions.js';
@@ -452,6 +452,13 @@ function viaLibseccomp(input: RuntimeInput, runtime: 'runc' | 'crun'): Policy {
           try {
             outcome = db.add({ syscall: t.nr, action: f.action, args: t.args, origin: f.origin });
           } catch (err) {
+            if (err instanceof DbHangError) {
+              n.fail(
+                `libseccomp never returns from adding this rule for syscall ${f.name.value}${abi.name !== native.name ? ` on ${abi.name}` : ''}: ${runtime} would hang while starting the container`,
+                f.name.pointer,
+                'a libseccomp bug in merging argument trees (reproduced with libseccomp 2.5.4); reorder or simplify the argument conditions of this syscall',
+              );
+            }
             if (!(err instanceof DbConflictError)) throw err;
             const where = t.via ? ` (on ${abi.name} through ${t.via}(a0 == ${t.sub}))` : abi.name !== native.name ? ` (on ${abi.name})` : '';
             n.fail(

@@ -2,22 +2,21 @@
  * Turns one syscall's laid-out libseccomp filter code (libseccomp-codegen.ts) into the
  * first-match clause list of the resolved policy, deciding exactly as the filter does.
  *
- * Method: every path from the syscall's entry to a return is one candidate clause, the
- * conjunction of the comparisons on its way, each on the word the accumulator really holds there
- * (see libseccomp-codegen.ts for why that is not always the node's own word). Listing, for each
- * comparison, the paths through its true branch (with the comparison) before the paths through its
- * false branch (without the negation: every input that passes the comparison is decided inside the
- * true branch, because every path ends in a return) reproduces the filter's decision in
- * first-match order. The paths are then simplified without changing the decision:
- * - word comparisons become value sets per argument (high word x low word, masks), impossible
- *   paths vanish;
- * - a clause covered by an earlier one is unreachable and dropped; a clause returning the default
- *   action is dropped when no later clause with another action can match its inputs;
- * - consecutive clauses with the same action commute, so they are grouped by rule and merged when
- *   they differ in one argument (a 64-bit `NE 40` comes out as one `NE 40`, not as its BPF paths);
+ * Method: walk the filter code once, carrying the set of argument values that reaches each
+ * comparison, as a box (per argument: allowed values of the high word and of the low word, and
+ * masked-equality constraints). Each comparison splits the box in two (a masked comparison into
+ * a few disjoint boxes); empty boxes are dropped at once, so contradictory paths cost nothing.
+ * Each comparison reads the word the accumulator really holds there (see libseccomp-codegen.ts
+ * for why that is not always the node's own word). The boxes that reach a return are disjoint
+ * and together cover every input, so their order does not matter:
+ * - boxes returning the default action are dropped (the default follows the clauses anyway);
+ * - boxes of the same rule and action are merged when they differ in one argument (a 64-bit
+ *   `NE 40` comes out as one `NE 40`, not as its BPF paths), listed in rule order;
+ * - a one-argument clause may also take values earlier clauses on that argument decide, when that
+ *   makes it simpler (`a0 < 16 | 16 < a0 < 40 | a0 > 40` after `a0 == 40` becomes `a0 != 16`);
  * - sets are written as EQ / NE / LT / GT (two conditions for a bounded range) and MASKED_EQ; a
  *   union of several ranges becomes several clauses. On 64-bit ABIs conditions are 64 bits wide;
- *   only a path that restricts the high word to several values and the low word separately (which
+ *   only a box that restricts the high word to several values and the low word separately (which
  *   single libseccomp rules never produce) gets an extra 32-bit-wide condition.
  */
 import { SeccompKitError } from '../errors.js';
@@ -35,8 +34,8 @@ export interface RawClause {
 
 const MAX32 = 0xffffffffn;
 const MAX64 = 0xffffffffffffffffn;
-/** Paths beyond this many mean a pathological rule set; resolution refuses rather than hang. */
-const PATH_LIMIT = 200_000;
+/** Boxes beyond this many mean a pathological rule set; resolution refuses rather than hang. */
+const BOX_LIMIT = 200_000;
 
 // ---------------------------------------------------------------------------------------------
 // Interval sets over [0, max], sorted and disjoint, inclusive bounds
@@ -85,11 +84,6 @@ function union(a: ISet, b: ISet): ISet {
   return out;
 }
 
-const subset = (a: ISet, b: ISet): boolean => {
-  const i = intersect(a, b);
-  return setEq(i, a);
-};
-
 function setEq(a: ISet | undefined, b: ISet | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
   return a.length === b.length && a.every((iv, k) => iv[0] === b[k][0] && iv[1] === b[k][1]);
@@ -99,48 +93,7 @@ const isFull = (s: ISet, max: bigint): boolean => s.length === 1 && s[0][0] === 
 const pointOf = (s: ISet): bigint | undefined => (s.length === 1 && s[0][0] === s[0][1] ? s[0][0] : undefined);
 
 // ---------------------------------------------------------------------------------------------
-// Decision paths through the laid-out blocks
-
-interface WordTest {
-  /** 2*arg + hi. */
-  word: number;
-  mask: number;
-  op: Block['op'];
-  k: number;
-}
-
-interface Path {
-  tests: WordTest[];
-  action: number;
-  origin: Origin;
-}
-
-function enumeratePaths(entry: Target, syscall: string): Path[] {
-  const memo = new Map<string, Path[]>();
-  let budget = PATH_LIMIT;
-  const walk = (t: Target, acc: AccState): Path[] => {
-    if (!('block' in t)) return [{ tests: [], action: t.action >>> 0, origin: t.origin }];
-    const b = t.block;
-    const key = `${b.id}:${acc.word}:${acc.mask}`;
-    const known = memo.get(key);
-    if (known) return known;
-    const at = accAtTest(b, acc);
-    const test: WordTest = { word: at.word, mask: at.mask, op: b.op, k: b.k };
-    const out: Path[] = [];
-    for (const p of walk(b.jt, at)) out.push({ ...p, tests: [test, ...p.tests] });
-    for (const p of walk(b.jf, at)) out.push(p);
-    budget -= out.length;
-    if (budget < 0) {
-      throw new SeccompKitError('resolve', `the argument conditions of ${syscall} are too complex to resolve (more than ${PATH_LIMIT} decision paths)`);
-    }
-    memo.set(key, out);
-    return out;
-  };
-  return walk(entry, { word: -1, mask: 0xffffffff });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Per-argument value sets of one path
+// Boxes: the argument values that reach a point of the filter
 
 interface Mask {
   m: bigint;
@@ -155,20 +108,8 @@ interface WordState {
   loMask?: Mask;
 }
 
-/** An argument's constraint in full-width terms. */
-interface ArgRep {
-  /** Values of the whole argument (64 or 32 bits). */
-  set: ISet;
-  /** Split form only: the low word as well, written as 32-bit conditions. */
-  lo32?: ISet;
-  mask?: Mask;
-}
-
-interface RepClause {
-  args: Map<number, ArgRep>;
-  action: number;
-  origin: Origin;
-}
+/** Per argument; an argument absent is unconstrained. Treated as immutable. */
+type Box = ReadonlyMap<number, WordState>;
 
 function combineMask(a: Mask | undefined, b: Mask): Mask | null {
   if (!a) return b;
@@ -178,16 +119,13 @@ function combineMask(a: Mask | undefined, b: Mask): Mask | null {
 
 const bitsAbove = (i: number): bigint => (MAX32 << BigInt(i + 1)) & MAX32;
 
-/**
- * `(w & m) > k` as disjoint masked-equality alternatives: the highest bit where the masked word
- * and k differ is 1 in the word.
- */
+/** `(w & m) > k` as disjoint masked equalities: the highest bit where they differ is 1 in the word. */
 function maskedGreater(m: bigint, k: bigint): Mask[] {
   const out: Mask[] = [];
   for (let i = 31; i >= 0; i--) {
     const bit = 1n << BigInt(i);
     const above = bitsAbove(i);
-    if ((k & ~m & above & MAX32) !== 0n) break; // a bit of k the masked word can never have
+    if ((k & ~m & above & MAX32) !== 0n) break; // a bit of k the masked word never has
     if ((m & bit) === 0n || (k & bit) !== 0n) continue;
     out.push({ m: (m & above) | bit, d: (k & m & above) | bit });
   }
@@ -207,73 +145,125 @@ function maskedLess(m: bigint, k: bigint): Mask[] {
   return out;
 }
 
-/** The alternatives one word test allows, as an interval set (unmasked) or masked equalities. */
-function testChoices(t: WordTest, negated: boolean): { set: ISet } | { masks: Mask[] } {
-  const k = BigInt(t.k);
-  if (t.mask === 0xffffffff) {
-    let s: ISet = t.op === 'GT' ? (k < MAX32 ? [[k + 1n, MAX32]] : []) : t.op === 'GE' ? [[k, MAX32]] : [[k, k]];
-    if (negated) s = complement(s, MAX32);
-    return { set: s };
+/** `(w & m) != k` as disjoint masked equalities: the highest bit of m where w and k differ. */
+function maskedNotEqual(m: bigint, k: bigint): Mask[] {
+  if ((k & ~m) !== 0n) return [{ m: 0n, d: 0n }]; // never equal: always true
+  const out: Mask[] = [];
+  for (let i = 31; i >= 0; i--) {
+    const bit = 1n << BigInt(i);
+    if ((m & bit) === 0n) continue;
+    const above = bitsAbove(i) & m;
+    out.push({ m: above | bit, d: (k & above) | (~k & bit) });
   }
-  const m = BigInt(t.mask);
-  if (t.op === 'EQ') {
-    if (!negated) return { masks: (k & ~m) === 0n ? [{ m, d: k }] : [] };
-    if ((k & ~m) !== 0n) return { masks: [{ m: 0n, d: 0n }] }; // never equal: always true
-    const alts: Mask[] = [];
-    for (let bit = 1n; bit <= m; bit <<= 1n) if (m & bit) alts.push({ m: bit, d: ~k & bit });
-    return { masks: alts };
-  }
-  // GT k / GE k (= GT k-1); negated: LE k (= LT k+1) / LT k.
-  if (!negated) {
-    if (t.op === 'GE') return { masks: k === 0n ? [{ m: 0n, d: 0n }] : maskedGreater(m, k - 1n) };
-    return { masks: maskedGreater(m, k) };
-  }
-  if (t.op === 'GE') return { masks: maskedLess(m, k) };
-  return { masks: k === MAX32 ? [{ m: 0n, d: 0n }] : maskedLess(m, k + 1n) };
+  return out;
 }
 
-/** The alternatives a path stands for (masked comparisons can split it). */
-function pathStates(path: Path): Map<number, WordState>[] {
-  let alts: Map<number, WordState>[] = [new Map()];
-  const get = (m: Map<number, WordState>, arg: number): WordState => {
-    let s = m.get(arg);
-    if (!s) {
-      s = { hi: full(MAX32), lo: full(MAX32) };
-      m.set(arg, s);
-    }
-    return s;
-  };
-  const apply = (t: WordTest, negated: boolean): void => {
-    const arg = t.word >> 1;
-    const hi = (t.word & 1) === 1;
-    const c = testChoices(t, negated);
-    if ('set' in c) {
-      for (const a of alts) {
-        const st = get(a, arg);
-        if (hi) st.hi = intersect(st.hi, c.set);
-        else st.lo = intersect(st.lo, c.set);
-      }
-      return;
-    }
-    const next: Map<number, WordState>[] = [];
-    for (const a of alts) {
-      for (const choice of c.masks) {
-        const copy = new Map([...a].map(([key, v]) => [key, { ...v }]));
-        const st = get(copy, arg);
-        const merged = combineMask(hi ? st.hiMask : st.loMask, choice);
-        if (!merged) continue;
-        if (hi) st.hiMask = merged;
-        else st.loMask = merged;
-        next.push(copy);
-      }
-    }
-    alts = next;
-  };
-  for (const t of path.tests) {
-    if (t.word < 0) continue; // cannot happen for argument trees
-    apply(t, false);
+/** A word comparison as the filter runs it: `(word & mask) op k`. */
+interface WordTest {
+  /** 2*arg + hi. */
+  word: number;
+  mask: number;
+  op: Block['op'];
+  k: number;
+}
+
+type Side = { set: ISet } | { masks: Mask[] };
+
+/** The values of the word on each side of the test. */
+function sides(t: WordTest): { yes: Side; no: Side } {
+  const k = BigInt(t.k);
+  if (t.mask === 0xffffffff) {
+    const s: ISet = t.op === 'GT' ? (k < MAX32 ? [[k + 1n, MAX32]] : []) : t.op === 'GE' ? [[k, MAX32]] : [[k, k]];
+    return { yes: { set: s }, no: { set: complement(s, MAX32) } };
   }
-  return alts;
+  const m = BigInt(t.mask);
+  const always: Mask[] = [{ m: 0n, d: 0n }];
+  if (t.op === 'EQ') return { yes: { masks: (k & ~m) === 0n ? [{ m, d: k }] : [] }, no: { masks: maskedNotEqual(m, k) } };
+  if (t.op === 'GE') {
+    return k === 0n ? { yes: { masks: always }, no: { masks: [] } } : { yes: { masks: maskedGreater(m, k - 1n) }, no: { masks: maskedLess(m, k) } };
+  }
+  return { yes: { masks: maskedGreater(m, k) }, no: { masks: k === MAX32 ? always : maskedLess(m, k + 1n) } };
+}
+
+/** The box restricted to one side of a test: zero or more disjoint boxes. */
+function restrict(box: Box, t: WordTest, side: Side): Box[] {
+  const arg = t.word >> 1;
+  const hi = (t.word & 1) === 1;
+  const cur = box.get(arg) ?? { hi: full(MAX32), lo: full(MAX32) };
+  const out: Box[] = [];
+  const put = (st: WordState): void => {
+    const next = new Map(box);
+    next.set(arg, st);
+    out.push(next);
+  };
+  if ('set' in side) {
+    const s = intersect(hi ? cur.hi : cur.lo, side.set);
+    if (s.length > 0) put(hi ? { ...cur, hi: s } : { ...cur, lo: s });
+    return out;
+  }
+  for (const choice of side.masks) {
+    if (choice.m === 0n) {
+      out.push(box);
+      continue;
+    }
+    const merged = combineMask(hi ? cur.hiMask : cur.loMask, choice);
+    if (!merged) continue;
+    const words = hi ? cur.hi : cur.lo;
+    const p = pointOf(words);
+    if (p !== undefined && (p & merged.m) !== merged.d) continue;
+    put(hi ? { ...cur, hiMask: merged } : { ...cur, loMask: merged });
+  }
+  return out;
+}
+
+interface Leaf {
+  box: Box;
+  action: number;
+  origin: Origin;
+}
+
+/** Every box that reaches a return, in the filter's order (true branch first). */
+function leaves(entry: Target, syscall: string): Leaf[] {
+  const out: Leaf[] = [];
+  const stack: { t: Target; acc: AccState; box: Box }[] = [{ t: entry, acc: { word: -1, mask: 0xffffffff }, box: new Map() }];
+  let work = 0;
+  while (stack.length > 0) {
+    const { t, acc, box } = stack.pop() as { t: Target; acc: AccState; box: Box };
+    if (++work > BOX_LIMIT) {
+      throw new SeccompKitError('resolve', `the argument conditions of ${syscall} are too complex to resolve (more than ${BOX_LIMIT} regions)`);
+    }
+    if (!('block' in t)) {
+      out.push({ box, action: t.action >>> 0, origin: t.origin });
+      continue;
+    }
+    const b = t.block;
+    const at = accAtTest(b, acc);
+    if (at.word < 0) throw new Error('libseccomp model: a comparison of the syscall number inside an argument tree');
+    const test: WordTest = { word: at.word, mask: at.mask, op: b.op, k: b.k };
+    const { yes, no } = sides(test);
+    // Pushed in reverse so that the true branch is explored (and listed) first.
+    for (const nb of restrict(box, test, no).reverse()) stack.push({ t: b.jf, acc: at, box: nb });
+    for (const nb of restrict(box, test, yes).reverse()) stack.push({ t: b.jt, acc: at, box: nb });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Boxes -> argument sets
+
+/** An argument's constraint in full-width terms. */
+interface ArgRep {
+  /** Values of the whole argument (64 or 32 bits). */
+  set: ISet;
+  /** Split form only: the low word as well, written as 32-bit conditions. */
+  lo32?: ISet;
+  mask?: Mask;
+}
+
+interface RepClause {
+  args: Map<number, ArgRep>;
+  action: number;
+  origin: Origin;
 }
 
 /** Word constraints of one argument -> full-width representation; null when no value satisfies them. */
@@ -317,33 +307,6 @@ function unconstrained(r: ArgRep, max: bigint): boolean {
   return isFull(r.set, max) && r.lo32 === undefined && r.mask === undefined;
 }
 
-/** True when every input of `inner` also satisfies `outer` (checked per argument, conservatively). */
-function covers(outer: RepClause, inner: RepClause): boolean {
-  for (const [arg, o] of outer.args) {
-    const i = inner.args.get(arg);
-    if (!i) return false;
-    if (!subset(i.set, o.set)) return false;
-    if (o.lo32 && !(i.lo32 && subset(i.lo32, o.lo32))) return false;
-    if (o.mask) {
-      const p = pointOf(i.set);
-      const implied = maskEq(o.mask, i.mask) || (p !== undefined && (p & o.mask.m) === o.mask.d);
-      if (!implied) return false;
-    }
-  }
-  return true;
-}
-
-/** False only when the two clauses provably match no common input. */
-function mayIntersect(a: RepClause, b: RepClause): boolean {
-  for (const [arg, ra] of a.args) {
-    const rb = b.args.get(arg);
-    if (!rb) continue;
-    if (intersect(ra.set, rb.set).length === 0) return false;
-    if (ra.mask && rb.mask && !combineMask(ra.mask, rb.mask)) return false;
-  }
-  return true;
-}
-
 /** Merges `b` into `a` when they differ in at most one argument's plain value set. */
 function tryMerge(a: RepClause, b: RepClause, max: bigint): RepClause | null {
   if (a.action !== b.action || a.origin !== b.origin) return null;
@@ -357,109 +320,19 @@ function tryMerge(a: RepClause, b: RepClause, max: bigint): RepClause | null {
   if (diff === undefined) return a;
   const ra = a.args.get(diff) ?? { set: full(max) };
   const rb = b.args.get(diff) ?? { set: full(max) };
-  if (ra.lo32 || rb.lo32 || ra.mask || rb.mask) return null;
+  if (ra.lo32 || rb.lo32 || !maskEq(ra.mask, rb.mask)) return null;
   const args = new Map(a.args);
-  const merged: ArgRep = { set: union(ra.set, rb.set) };
+  const merged: ArgRep = { set: union(ra.set, rb.set), ...(ra.mask ? { mask: ra.mask } : {}) };
   if (unconstrained(merged, max)) args.delete(diff);
   else args.set(diff, merged);
   return { args, action: a.action, origin: a.origin };
 }
 
-/** One round of the simplifications listed in the module comment; returns the new list. */
-function simplify(list: RepClause[], defaultAction: number, max: bigint): RepClause[] {
-  // Unreachable: covered by an earlier clause.
-  let out: RepClause[] = [];
-  for (const c of list) {
-    if (out.some((e) => covers(e, c))) continue;
-    out.push(c);
-    if (c.args.size === 0) break;
-  }
-  // Default-action clauses that shadow nothing.
-  out = out.filter((c, i) => c.action !== defaultAction || out.slice(i + 1).some((l) => l.action !== defaultAction && mayIntersect(c, l)));
-  // Group runs of equal actions by rule (order of first appearance), then merge neighbours.
-  const grouped: RepClause[] = [];
-  for (let i = 0; i < out.length; ) {
-    let j = i;
-    while (j < out.length && out[j].action === out[i].action) j++;
-    const run = out.slice(i, j);
-    const order = [...new Set(run.map((c) => c.origin))];
-    run.sort((a, b) => order.indexOf(a.origin) - order.indexOf(b.origin));
-    grouped.push(...run);
-    i = j;
-  }
-  const merged: RepClause[] = [];
-  for (const c of grouped) {
-    const last = merged[merged.length - 1];
-    const m = last ? tryMerge(last, c, max) : null;
-    if (m) merged[merged.length - 1] = m;
-    else merged.push(c);
-  }
-  while (merged.length > 0 && merged[merged.length - 1].action === defaultAction) merged.pop();
-  return merged;
-}
-
-function sameList(a: RepClause[], b: RepClause[]): boolean {
-  return a.length === b.length && a.every((c, i) => c === b[i]);
-}
-
-/** Pieces of a disjoint decomposition before giving up and keeping the ordered list. */
-const PIECE_LIMIT = 4096;
-
-/** `p` minus `e` as disjoint boxes, or null when that is not expressible (masks that differ, split forms). */
-function subtract(p: RepClause, e: RepClause, max: bigint): RepClause[] | null {
-  // Disjoint already?
-  for (const [arg, re] of e.args) {
-    const rp = p.args.get(arg);
-    if (rp && intersect(rp.set, re.set).length === 0) return [p];
-  }
-  const out: RepClause[] = [];
-  const inside = new Map(p.args);
-  for (const [arg, re] of [...e.args].sort((x, y) => x[0] - y[0])) {
-    const rp = p.args.get(arg) ?? { set: full(max) };
-    if (re.lo32 || rp.lo32) return null;
-    if (re.mask && !maskEq(re.mask, rp.mask)) return null;
-    const rest = intersect(rp.set, complement(re.set, max));
-    if (rest.length > 0) {
-      const args = new Map(inside);
-      args.set(arg, { set: rest, ...(rp.mask ? { mask: rp.mask } : {}) });
-      out.push({ args, action: p.action, origin: p.origin });
-    }
-    const both: ArgRep = { set: intersect(rp.set, re.set), ...(rp.mask ? { mask: rp.mask } : {}) };
-    if (unconstrained(both, max)) inside.delete(arg);
-    else inside.set(arg, both);
-  }
-  return out;
-}
-
-/**
- * The same decision as disjoint clauses (each input matches at most one), so that default-action
- * clauses can go and clauses of one rule can be merged regardless of order. Null when a mask or a
- * split form makes a difference inexpressible, or the decomposition grows too large.
- */
-function disjoint(list: RepClause[], defaultAction: number, max: bigint): RepClause[] | null {
-  const pieces: RepClause[] = [];
-  const earlier: RepClause[] = [];
-  for (const c of list) {
-    let cur: RepClause[] = [c];
-    for (const e of earlier) {
-      const next: RepClause[] = [];
-      for (const p of cur) {
-        const r = subtract(p, e, max);
-        if (!r) return null;
-        next.push(...r);
-      }
-      cur = next;
-      if (cur.length === 0) break;
-      if (pieces.length + cur.length > PIECE_LIMIT) return null;
-    }
-    pieces.push(...cur);
-    earlier.push(c);
-    if (c.args.size === 0) break;
-  }
-  // Order no longer matters: drop the default, group by action and rule, merge within groups.
-  const kept = pieces.filter((c) => c.action !== defaultAction);
+/** Groups disjoint clauses by action and rule, merges within groups, lists them in rule order. */
+function arrange(pieces: RepClause[], defaultAction: number, max: bigint): RepClause[] {
   const groups = new Map<string, RepClause[]>();
-  for (const c of kept) {
+  for (const c of pieces) {
+    if (c.action === defaultAction) continue;
     const key = `${c.action}:${c.origin}`;
     const g = groups.get(key);
     if (g) g.push(c);
@@ -483,7 +356,6 @@ function disjoint(list: RepClause[], defaultAction: number, max: bigint): RepCla
     }
     out.push(...items);
   }
-  // Disjoint clauses commute: list them in rule order, then by value, for readers.
   const low = (c: RepClause): bigint => {
     const first = [...c.args.entries()].sort((x, y) => x[0] - y[0])[0];
     return first ? first[1].set[0]?.[0] ?? 0n : 0n;
@@ -494,13 +366,11 @@ function disjoint(list: RepClause[], defaultAction: number, max: bigint): RepCla
 
 /**
  * Readability: a one-argument clause may also claim values that earlier one-argument clauses on
- * the same argument already decide (those inputs never reach it), when that makes its set simpler:
- * `a0 < 16 | 16 < a0 < 40 | a0 > 40` after `a0 == 40` becomes `a0 != 16`.
+ * the same argument already decide (those inputs never reach it), when that makes its set simpler.
  */
 function widen(list: RepClause[], max: bigint): RepClause[] {
   const out: RepClause[] = [];
   const decided = new Map<number, ISet>();
-  let everything = false;
   for (const c of list) {
     let cur = c;
     const only = c.args.size === 1 ? [...c.args][0] : undefined;
@@ -517,9 +387,8 @@ function widen(list: RepClause[], max: bigint): RepClause[] {
       }
       decided.set(arg, union(decided.get(arg) ?? [], rep.set));
     }
-    if (everything) continue;
     out.push(cur);
-    if (cur.args.size === 0) everything = true;
+    if (cur.args.size === 0) break;
   }
   return out;
 }
@@ -558,16 +427,15 @@ function argAlternatives(arg: number, r: ArgRep, width: 32 | 64): Condition[][] 
 
 /**
  * The first-match clauses that decide exactly as libseccomp's filter code for this syscall;
- * `defaultAction` is the filter's default (what follows the clauses).
+ * `defaultAction` is the filter's default (what follows the clauses). Results are cached by the
+ * syscall's rule history and shared: never mutate them.
  */
 export function syscallClauses(sys: DbSyscall, is64: boolean, defaultAction: number, label = `syscall ${sys.num}`, variant = ''): RawClause[] {
   if (sys.chains === null) return [{ conditions: [], action: sys.action, origin: sys.origin }];
-  // The clauses depend only on the rules added (and the ABI width, default, libseccomp variant):
-  // resolving the same profile again reuses them. Results are shared, so never mutate them.
   const key = `${is64 ? 64 : 32}|${defaultAction >>> 0}|${variant}|${sys.history}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const out = computeClauses(sys, is64, defaultAction, label);
+  const out = computeClauses(sys, is64, defaultAction >>> 0, label);
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(key, out);
   return out;
@@ -577,39 +445,25 @@ const CACHE_LIMIT = 1024;
 const cache = new Map<string, RawClause[]>();
 
 function computeClauses(sys: DbSyscall, is64: boolean, defaultAction: number, label: string): RawClause[] {
-  if (sys.chains === null) return [{ conditions: [], action: sys.action, origin: sys.origin }];
-  const width: 32 | 64 = is64 ? 64 : 32;
   const max = is64 ? MAX64 : MAX32;
-  const entry = generateSyscall(sys, defaultAction);
-  let reps: RepClause[] = [];
-  for (const path of enumeratePaths(entry, label)) {
-    for (const states of pathStates(path)) {
-      const args = new Map<number, ArgRep>();
-      let dead = false;
-      for (const [arg, st] of [...states].sort((x, y) => x[0] - y[0])) {
-        const r = argRep(st, is64);
-        if (!r) {
-          dead = true;
-          break;
-        }
-        if (!unconstrained(r, max)) args.set(arg, r);
+  const width: 32 | 64 = is64 ? 64 : 32;
+  const pieces: RepClause[] = [];
+  for (const leaf of leaves(generateSyscall(sys, defaultAction), label)) {
+    if (leaf.action === defaultAction) continue;
+    const args = new Map<number, ArgRep>();
+    let dead = false;
+    for (const [arg, st] of [...leaf.box].sort((x, y) => x[0] - y[0])) {
+      const r = argRep(st, is64);
+      if (!r) {
+        dead = true;
+        break;
       }
-      if (!dead) reps.push({ args, action: path.action, origin: path.origin });
+      if (!unconstrained(r, max)) args.set(arg, r);
     }
-  }
-  const exact = disjoint(reps, defaultAction >>> 0, max);
-  if (exact) {
-    reps = exact;
-  } else {
-    for (let round = 0; round < 8; round++) {
-      const next = simplify(reps, defaultAction >>> 0, max);
-      const done = sameList(next, reps);
-      reps = next;
-      if (done) break;
-    }
+    if (!dead) pieces.push({ args, action: leaf.action, origin: leaf.origin });
   }
   const out: RawClause[] = [];
-  for (const r of reps) {
+  for (const r of arrange(pieces, defaultAction, max)) {
     let alts: Condition[][] = [[]];
     for (const [arg, rep] of [...r.args].sort((x, y) => x[0] - y[0])) {
       const mine = argAlternatives(arg, rep, width);
