@@ -20,6 +20,7 @@ interface Lib {
   resolveNameArch: Fn;
   archResolveName: Fn;
   attrSet: Fn;
+  archNative: Fn;
 }
 
 let lib: Lib | null | undefined;
@@ -39,6 +40,7 @@ function load(): Lib | null {
       resolveNameArch: so.func('int seccomp_syscall_resolve_name_arch(uint32_t arch_token, const char *name)'),
       archResolveName: so.func('uint32_t seccomp_arch_resolve_name(const char *arch_name)'),
       attrSet: so.func('int seccomp_attr_set(void *ctx, int attr, uint32_t value)'),
+      archNative: so.func('uint32_t seccomp_arch_native(void)'),
     };
   } catch {
     lib = null;
@@ -79,13 +81,13 @@ export function buildFilter(opts: { defaultAction: number; arches: string[]; rul
   const ctx = l.init(opts.defaultAction);
   if (!ctx) return { error: -22, rule: -1 };
   try {
-    const native = archToken('x86_64') === l.archResolveName('native') ? 'x86_64' : undefined;
+    const native = l.archNative() as number;
     for (const a of opts.arches) {
       const rc = l.archAdd(ctx, archToken(a)) as number;
       if (rc < 0 && rc !== -17) return { error: rc, rule: -1 };
     }
     // The arch list is exact: drop the native arch unless it was asked for.
-    if (opts.arches.length > 0 && !opts.arches.some((a) => archToken(a) === l.archResolveName(native ?? 'x86_64'))) l.archRemove(ctx, 0);
+    if (opts.arches.length > 0 && !opts.arches.some((a) => archToken(a) === native)) l.archRemove(ctx, native);
     if (opts.optimize) l.attrSet(ctx, 8 /* SCMP_FLTATR_CTL_OPTIMIZE */, opts.optimize);
     for (let i = 0; i < opts.rules.length; i++) {
       const r = opts.rules[i];
