@@ -3,7 +3,7 @@ import { applyMultiplexerMode, compilePolicy, parseMultiplexerMode } from '../..
 import { compileEmulator } from '../../src/core/bpf/emulate.js';
 import { seccompData } from '../../src/core/bpf/instruction.js';
 import { decide } from '../../src/core/profile/decide.js';
-import { loadBuiltin, resolveProfile, type Policy } from '../../src/core/profile/index.js';
+import { loadBuiltin, resolveProfile, type Policy, type SyscallPolicy } from '../../src/core/profile/index.js';
 import { syscallNumber } from '../../src/core/syscalls/index.js';
 
 const I386 = 0x40000003;
@@ -44,10 +44,10 @@ describe('--socketcall', () => {
       unconfined: false, defaultAction: EPERM, badArchAction: 0, flags: 0, notes: [],
       abis: [{
         abi: 'x86', auditArch: I386, rangeActions: [], defaultAction: EPERM,
-        syscalls: [
+        syscalls: ([
           { nr: ipc, name: 'ipc', clauses: [{ conditions: [], action: ALLOW }] },
           { nr: semctl, name: 'semctl', clauses: [{ conditions: [{ arg: 2, width: 32, op: 'NE', value: 0n }], action: ALLOW }] },
-        ].sort((a, b) => a.nr - b.nr),
+        ] as SyscallPolicy[]).sort((a, b) => a.nr - b.nr),
       }],
     };
     const p = applyMultiplexerMode(policy, 'deny');

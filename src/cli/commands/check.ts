@@ -4,6 +4,10 @@
  * summary: which ABIs the filter covers, which rules apply and why the others do not, and how many
  * syscalls each ABI allows, denies or checks arguments of.
  */
+import { buildFilter } from '../../core/compile/index.js';
+import { programStats } from '../../core/compile/stats.js';
+import { getAbi } from '../../core/syscalls/index.js';
+import { statsTable } from './compile.js';
 import type { Command } from 'commander';
 import { formatAction } from '../../core/bpf/actions.js';
 import type { Policy, PolicySummary } from '../../core/profile/index.js';
@@ -51,11 +55,19 @@ function run(file: string, opts: ContextOptions & { json?: boolean }): number {
     return EXIT_NEGATIVE;
   }
   const summary = summarizePolicy(policy);
+  // The filter seccomp-kit would compile from it, with `compile`'s defaults.
+  const built = policy.unconfined ? undefined : buildFilter(policy);
+  const filter = built ? { instructions: built.compiled.program.length, stats: programStats(built.compiled.program, built.policy) } : undefined;
   if (opts.json) {
-    printJson({ file, ok: true, ...summary });
+    printJson({ file, ok: true, ...summary, filter });
     return EXIT_OK;
   }
   printSummary(file, policy, summary);
+  if (filter) {
+    println(`  ${color.bold('compiled')} (seccomp-kit compile ${file}): ${filter.instructions} instructions`);
+    println(statsTable(filter.stats).split('\n').map((l) => `  ${l}`).join('\n'));
+    println('');
+  }
   return EXIT_OK;
 }
 
@@ -98,7 +110,7 @@ function printSummary(file: string, policy: Policy, s: PolicySummary): void {
   if (stub.length > 0) {
     println('');
     println(`  ${color.dim('runc answers ERRNO(38) (ENOSYS) for numbers above the highest syscall the profile names:')}`);
-    println(`  ${color.dim(stub.map((a) => `${a.abi} > ${(a.rangeFrom as number) - 1}`).join(', '))}`);
+    println(`  ${color.dim(stub.map((a) => `${a.abi} > ${formatNr(a.abi, (a.rangeFrom as number) - 1)}`).join(', '))}`);
   }
   const conditional = policy.abis[0]?.syscalls.filter((x) => x.clauses.length > 0 && x.clauses[0].conditions.length > 0).map((x) => x.name) ?? [];
   if (conditional.length > 0) println(`  ${color.dim(`conditional on ${policy.abis[0].abi}: ${conditional.join(', ')}`)}`);
@@ -109,4 +121,10 @@ function printSummary(file: string, policy: Policy, s: PolicySummary): void {
   if (w > 0) println(`  ${color.yellow(`${w} warning${w === 1 ? '' : 's'}`)}, ${i} note${i === 1 ? '' : 's'} — ${tail}`);
   else println(`  ${color.green('no warnings')}, ${i} note${i === 1 ? '' : 's'} — ${tail}`);
   void formatAction;
+}
+
+/** x32 numbers carry 0x40000000: print them as the table number plus the bit. */
+function formatNr(abi: string, nr: number): string {
+  const off = getAbi(abi)?.nrOffset ?? 0;
+  return off !== 0 && nr >= off ? `${nr - off} (0x${nr.toString(16)})` : String(nr);
 }

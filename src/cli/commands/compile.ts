@@ -9,10 +9,8 @@ import { Option, type Command } from 'commander';
 import { SeccompKitError } from '../../core/errors.js';
 import { encodeProgram, formatBase64, formatCArray, formatHex } from '../../core/bpf/codec.js';
 import { disassemble, renderDisassembly } from '../../core/bpf/disasm.js';
-import { verifyProgram } from '../../core/bpf/verify.js';
-import { applyEnosys, applyMultiplexerMode, compilePolicy, parseEnosysMode, parseMultiplexerMode, restrictPolicyAbis, type Compiled } from '../../core/compile/index.js';
+import { buildFilter, parseEnosysMode, parseMultiplexerMode, type BuiltFilter } from '../../core/compile/index.js';
 import { programStats, type ProgramStats } from '../../core/compile/stats.js';
-import type { Policy } from '../../core/profile/index.js';
 import { hostAbi } from '../../node/host.js';
 import { action, EXIT_NEGATIVE } from '../run.js';
 import { colorErr, eprintln, printJson, table } from '../output.js';
@@ -32,20 +30,17 @@ interface CompileOptions extends ContextOptions {
 }
 
 /** Compiles the profile for the options; undefined when reading or resolving failed (already printed). */
-export function compileFromOptions(file: string, opts: CompileOptions): { policy: Policy; compiled: Compiled } | undefined {
+export function compileFromOptions(file: string, opts: CompileOptions): BuiltFilter | undefined {
   const profile = readForResolve(file, opts);
   if (!profile) return undefined;
   const policy = resolveOrReport(profile, contextFromOptions(opts));
   if (!policy) return undefined;
   if (policy.unconfined) throw new SeccompKitError('compile', `${file} disables seccomp (no default action and no rules): there is no filter to compile`);
   const sel = (opts.abis ?? 'profile').trim();
-  const chosen = sel === 'profile' ? policy : restrictPolicyAbis(policy, sel === 'native' ? [hostAbi().name] : sel.split(',').map((s) => s.trim()).filter(Boolean));
-  const final = applyMultiplexerMode(applyEnosys(chosen, parseEnosysMode(opts.enosys ?? 'auto')), parseMultiplexerMode(opts.socketcall ?? 'deny'));
-  for (const n of final.notes.filter((x) => x.code === 'multiplexer-guarded')) eprintln(`${colorErr.yellow('warning:')} ${n.message}`);
-  const compiled = compilePolicy(final);
-  const v = verifyProgram(compiled.program);
-  if (!v.ok) throw new Error(`compiler bug: the kernel would reject the program (${v.errno} at instruction ${v.index}: ${v.reason})`);
-  return { policy: final, compiled };
+  const abis = sel === 'profile' ? undefined : sel === 'native' ? [hostAbi().name] : sel.split(',').map((x) => x.trim()).filter(Boolean);
+  const built = buildFilter(policy, { abis, enosys: parseEnosysMode(opts.enosys ?? 'auto'), socketcall: parseMultiplexerMode(opts.socketcall ?? 'deny') });
+  for (const n of built.policy.notes.filter((x) => x.code === 'multiplexer-guarded')) eprintln(`${colorErr.yellow('warning:')} ${n.message}`);
+  return built;
 }
 
 function formatFromName(name: string | undefined): OutFormat | undefined {

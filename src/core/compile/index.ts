@@ -7,3 +7,5 @@ export * from './select.js';
 export * from './intervals.js';
 export * from './enosys.js';
 export * from './multiplexers.js';
+export * from './pipeline.js';
+export * from './argwidth.js';
