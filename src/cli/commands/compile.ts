@@ -9,7 +9,7 @@ import { Option, type Command } from 'commander';
 import { SeccompKitError } from '../../core/errors.js';
 import { encodeProgram, formatBase64, formatCArray, formatHex } from '../../core/bpf/codec.js';
 import { disassemble, renderDisassembly } from '../../core/bpf/disasm.js';
-import { buildFilter, parseEnosysMode, parseMultiplexerMode, type BuiltFilter } from '../../core/compile/index.js';
+import { applyKernelArgWidth, buildFilter, parseEnosysMode, parseMultiplexerMode, type BuiltFilter } from '../../core/compile/index.js';
 import { programStats, type ProgramStats } from '../../core/compile/stats.js';
 import { hostAbi } from '../../node/host.js';
 import { action, EXIT_NEGATIVE } from '../run.js';
@@ -23,6 +23,8 @@ interface CompileOptions extends ContextOptions {
   abis?: string;
   enosys?: string;
   socketcall?: string;
+  /** `kernel` (default): compare 32-bit arguments on their low 32 bits; `64`: libseccomp's 64-bit comparisons. */
+  argWidth?: string;
   format?: OutFormat;
   output?: string;
   json?: boolean;
@@ -38,7 +40,10 @@ export function compileFromOptions(file: string, opts: CompileOptions): BuiltFil
   if (policy.unconfined) throw new SeccompKitError('compile', `${file} disables seccomp (no default action and no rules): there is no filter to compile`);
   const sel = (opts.abis ?? 'profile').trim();
   const abis = sel === 'profile' ? undefined : sel === 'native' ? [hostAbi().name] : sel.split(',').map((x) => x.trim()).filter(Boolean);
-  const built = buildFilter(policy, { abis, enosys: parseEnosysMode(opts.enosys ?? 'auto'), socketcall: parseMultiplexerMode(opts.socketcall ?? 'deny') });
+  const argWidth = opts.argWidth ?? 'kernel';
+  if (argWidth !== 'kernel' && argWidth !== '64') throw new SeccompKitError('usage', `--arg-width must be kernel or 64, not ${JSON.stringify(argWidth)}`);
+  const widened = argWidth === 'kernel' ? applyKernelArgWidth(policy).policy : policy;
+  const built = buildFilter(widened, { abis, enosys: parseEnosysMode(opts.enosys ?? 'auto'), socketcall: parseMultiplexerMode(opts.socketcall ?? 'deny') });
   for (const n of built.policy.notes.filter((x) => x.code === 'multiplexer-guarded')) eprintln(`${colorErr.yellow('warning:')} ${n.message}`);
   return built;
 }
@@ -87,7 +92,14 @@ Examples:
   $ seccomp-kit compile builtin:docker --arch native --format disasm
   $ seccomp-kit compile profile.json --arch x86_64,x86 --cap-add SYS_PTRACE --format base64
   $ seccomp-kit compile builtin:podman --runtime crun --json | jq .stats
-  $ seccomp-kit compile profile.json --enosys 5.10   syscalls added after 5.10 (and unknown numbers) get ENOSYS`;
+  $ seccomp-kit compile profile.json --enosys 5.10   syscalls added after 5.10 (and unknown numbers) get ENOSYS
+  $ seccomp-kit compile builtin:docker --arg-width 64   libseccomp's exact 64-bit argument comparisons
+
+--arg-width kernel (default) compares an argument the kernel reads as a 32-bit type (int, unsigned
+int, pid_t, ...: socket's family, personality, ioctl's cmd) on its low 32 bits only, on 64-bit ABIs,
+so a value with upper bits set cannot pass a rule like socket's "a0 > 40" while the kernel acts on
+its low half; each changed syscall gets an arg-width-32 note (--json). --arg-width 64 compares all
+64 bits, as libseccomp (and so runc and crun) do.`;
 
 export function register(program: Command): void {
   const cmd = program.command('compile').description('compile a profile into a seccomp BPF filter, verified as the kernel would').argument('<profile>', 'profile file, - for stdin, or builtin:NAME');
@@ -102,6 +114,7 @@ export function register(program: Command): void {
     .addOption(new Option('--arch <abis>', 'ABIs in the filter: profile, native or a comma list').default('profile'))
     .option('--enosys <mode>', "ENOSYS for syscalls newer than the profile: auto (what the runtime does: runc's stub), off, or the kernel version X.Y the profile was written for", 'auto')
     .addOption(new Option('--socketcall <mode>', 'socket/IPC calls with argument rules, made through socketcall(2)/ipc(2) where the filter cannot see the arguments: deny (default) or libseccomp (allow as libseccomp does, losing the conditions)').choices(['deny', 'libseccomp']).default('deny'))
+    .addOption(new Option('--arg-width <width>', 'argument comparison width: kernel (the width the kernel reads each argument with) or 64 (libseccomp\'s)').choices(['kernel', '64']).default('kernel'))
     .addOption(new Option('--format <format>', 'output encoding').choices(['raw', 'hex', 'c', 'base64', 'disasm']))
     .option('-o, --output <file>', 'write the program here (atomic for regular files)')
     .option('--json', 'print the program (hex and base64), statistics and notes as JSON')

@@ -45,3 +45,4 @@ export {
   TABLE_PROVENANCE,
 } from './table.generated.js';
 // X32_SYSCALL_BIT is exported once, from bpf/opcodes.
+export { type ArgumentType, ARGTYPES_PROVENANCE, argumentBits, argumentType, argumentTypes, hasArgumentTypes } from './argtypes.js';
