@@ -169,6 +169,13 @@ function replay(profile: Profile, policy: Policy): { bpf: Uint8Array } | { error
   return buildFilter({ defaultAction: policy.defaultAction, arches: policy.abis.map((a) => a.abi), rules, optimize: 2 });
 }
 
+const swap32 = (v: number): number => (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) >>> 0;
+const isAction = (v: number): boolean => {
+  const kind = (v & 0xffff0000) >>> 0;
+  if ([0x00030000, 0x00050000, 0x7ff00000].includes(kind)) return true; // TRAP, ERRNO, TRACE carry data
+  return [0, 0x80000000, 0x7fc00000, 0x7ffc0000, 0x7fff0000].includes(kind) && (v & 0xffff) === 0;
+};
+
 describe.skipIf(!libseccompAvailable)('whole profiles: resolved policy = the filter libseccomp 2.5.4 builds from runc\'s calls', () => {
   const cases: [string, Record<string, unknown>][] = [
     ['builtin:docker', {}],
@@ -177,6 +184,11 @@ describe.skipIf(!libseccompAvailable)('whole profiles: resolved policy = the fil
     ['builtin:podman', { runtime: 'crun', dialect: 'podman', capDrop: ['AUDIT_WRITE'] }],
     ['builtin:podman-2025-08', { runtime: 'runc' }],
     ['builtin:docker-2017', {}],
+    ['builtin:docker', { arch: 'arm64' }],
+    ['builtin:docker', { arch: 's390x' }],
+    ['builtin:docker', { arch: 'ppc64le' }],
+    ['builtin:docker', { arch: 'mips64le' }],
+    ['builtin:podman', { runtime: 'crun', dialect: 'podman', arch: 's390x' }],
   ];
   for (const [ref, ctx] of cases) {
     it(`${ref} ${JSON.stringify(ctx)}`, () => {
@@ -196,7 +208,11 @@ describe.skipIf(!libseccompAvailable)('whole profiles: resolved policy = the fil
           for (const a0 of a0s) {
             for (const a2 of [0n, 9n]) {
               const args = [a0, 0n, a2, 0n, 0n, 0n].map((v) => (info.longBits === 64 ? v : v & 0xffffffffn));
-              const want = runBpf(real.bpf, { nr: e.nr, arch: token, args });
+              let want = runBpf(real.bpf, { nr: e.nr, arch: token, args }, info.endian);
+              // Generating a big-endian filter on this little-endian host, libseccomp 2.5.4 converts
+              // the returns it copies for long jumps twice (they come out byte-swapped); on a real
+              // big-endian host the conversion is the identity. Undo that artefact.
+              if (info.endian === 'big' && !isAction(want) && isAction(swap32(want))) want = swap32(want);
               const got = decide(policy, seccompData(abi.auditArch, e.nr, args)).action >>> 0;
               if (want !== got) throw new Error(`${abi.abi} ${e.name}(${args[0]}, _, ${args[2]}): libseccomp ${formatAction(want)}, policy ${formatAction(got)}`);
               compared++;

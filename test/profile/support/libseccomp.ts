@@ -82,12 +82,13 @@ export function buildFilter(opts: { defaultAction: number; arches: string[]; rul
   if (!ctx) return { error: -22, rule: -1 };
   try {
     const native = l.archNative() as number;
+    // The arch list is exact: drop the native arch unless it was asked for (first, so that a
+    // big-endian list does not clash with it).
+    if (opts.arches.length > 0 && !opts.arches.some((a) => archToken(a) === native)) l.archRemove(ctx, native);
     for (const a of opts.arches) {
       const rc = l.archAdd(ctx, archToken(a)) as number;
       if (rc < 0 && rc !== -17) return { error: rc, rule: -1 };
     }
-    // The arch list is exact: drop the native arch unless it was asked for.
-    if (opts.arches.length > 0 && !opts.arches.some((a) => archToken(a) === native)) l.archRemove(ctx, native);
     if (opts.optimize) l.attrSet(ctx, 8 /* SCMP_FLTATR_CTL_OPTIMIZE */, opts.optimize);
     for (let i = 0; i < opts.rules.length; i++) {
       const r = opts.rules[i];
@@ -115,24 +116,26 @@ export function buildFilter(opts: { defaultAction: number; arches: string[]; rul
 
 /**
  * Runs a classic BPF seccomp program (the subset libseccomp emits: ld abs word, alu and/or,
- * jeq/jgt/jge/jset with k, ja, ret k) on one seccomp_data. Little-endian layout.
+ * jeq/jgt/jge/jset with k, ja, ret k) on one seccomp_data, in the filter's byte order (libseccomp
+ * exports a big-endian ABI's program big-endian, and the kernel lays out seccomp_data natively).
  */
-export function runBpf(bpf: Uint8Array, data: { nr: number; arch: number; args: readonly bigint[] }): number {
+export function runBpf(bpf: Uint8Array, data: { nr: number; arch: number; args: readonly bigint[] }, endian: 'little' | 'big' = 'little'): number {
+  const le = endian === 'little';
   const dv = new DataView(bpf.buffer, bpf.byteOffset, bpf.byteLength);
   const n = bpf.byteLength / 8;
   const mem = new DataView(new ArrayBuffer(64));
-  mem.setUint32(0, data.nr >>> 0, true);
-  mem.setUint32(4, data.arch >>> 0, true);
-  for (let i = 0; i < 6; i++) mem.setBigUint64(16 + 8 * i, BigInt.asUintN(64, data.args[i] ?? 0n), true);
+  mem.setUint32(0, data.nr >>> 0, le);
+  mem.setUint32(4, data.arch >>> 0, le);
+  for (let i = 0; i < 6; i++) mem.setBigUint64(16 + 8 * i, BigInt.asUintN(64, data.args[i] ?? 0n), le);
   let a = 0;
   for (let pc = 0; pc < n; ) {
-    const code = dv.getUint16(pc * 8, true);
+    const code = dv.getUint16(pc * 8, le);
     const jt = dv.getUint8(pc * 8 + 2);
     const jf = dv.getUint8(pc * 8 + 3);
-    const k = dv.getUint32(pc * 8 + 4, true);
+    const k = dv.getUint32(pc * 8 + 4, le);
     pc++;
     switch (code) {
-      case 0x20: a = mem.getUint32(k, true); break; // ld [k]
+      case 0x20: a = mem.getUint32(k, le); break; // ld [k]
       case 0x54: a = (a & k) >>> 0; break; // and #k
       case 0x44: a = (a | k) >>> 0; break; // or #k
       case 0x05: pc += k; break; // ja
