@@ -9,7 +9,6 @@ import { programStats } from '../../core/compile/stats.js';
 import { getAbi } from '../../core/syscalls/index.js';
 import { statsTable } from './compile.js';
 import type { Command } from 'commander';
-import { formatAction } from '../../core/bpf/actions.js';
 import type { Policy, PolicySummary } from '../../core/profile/index.js';
 import { builtinProfile, errnoName, isBuiltinRef, summarizePolicy } from '../../core/profile/index.js';
 import { action, EXIT_NEGATIVE, EXIT_OK } from '../run.js';
@@ -71,10 +70,10 @@ function run(file: string, opts: ContextOptions & { json?: boolean }): number {
   return EXIT_OK;
 }
 
-function describeAction(text: string, value: number): string {
+/** `ERRNO(1) (EPERM)`. */
+function describeAction(text: string): string {
   const m = /^ERRNO\((\d+)\)$/.exec(text);
   const name = m ? errnoName(Number(m[1])) : undefined;
-  void value;
   return name ? `${text} ${color.dim(`(${name})`)}` : text;
 }
 
@@ -96,7 +95,7 @@ function printSummary(file: string, policy: Policy, s: PolicySummary): void {
   const rows: string[][] = [];
   const archs = s.architectures.map((a, i) => (i === 0 ? `${a} ${color.dim('(native)')}` : a)).join(', ');
   rows.push(['  architectures', archs]);
-  rows.push(['  default action', `${describeAction(s.defaultAction, policy.defaultAction)}; other architectures: ${s.badArchAction}`]);
+  rows.push(['  default action', `${describeAction(s.defaultAction)}; other architectures: ${s.badArchAction}`]);
   if (s.flags.length) rows.push(['  filter flags', s.flags.join(', ')]);
   const dropped = s.rulesTotal - s.rulesKept;
   rows.push(['  rules', `${s.rulesTotal} in the profile: ${color.green(`${s.rulesKept} applied`)}${dropped ? `, ${dropped} not applied` : ''}`]);
@@ -105,7 +104,7 @@ function printSummary(file: string, policy: Policy, s: PolicySummary): void {
   println('');
   const head = ['  ABI', 'syscalls', 'allowed', 'conditional', 'denied'];
   const body = s.abis.map((a) => [`  ${a.abi}`, String(a.total), color.green(String(a.allowed)), color.yellow(String(a.conditional)), color.red(String(a.denied + a.other))]);
-  println(table([head.map((h) => color.bold(h)), ...body].map((r) => r.map((cell, i) => (i === 0 ? cell : cell.padStart(i === 0 ? 0 : Math.max(head[i].length, 3)))))));
+  println(table([head.map((h) => color.bold(h)), ...body].map((r) => r.map((cell, i) => (i === 0 ? cell : cell.padStart(Math.max(head[i].length, 3)))))));
   const stub = s.abis.filter((a) => a.rangeFrom !== undefined);
   if (stub.length > 0) {
     println('');
@@ -120,7 +119,6 @@ function printSummary(file: string, policy: Policy, s: PolicySummary): void {
   const tail = `see them with: seccomp-kit resolve ${file}`;
   if (w > 0) println(`  ${color.yellow(`${w} warning${w === 1 ? '' : 's'}`)}, ${i} note${i === 1 ? '' : 's'} — ${tail}`);
   else println(`  ${color.green('no warnings')}, ${i} note${i === 1 ? '' : 's'} — ${tail}`);
-  void formatAction;
 }
 
 /** x32 numbers carry 0x40000000: print them as the table number plus the bit. */
