@@ -132,6 +132,16 @@ export class AbiDb {
 
   /** `db_rule_add`. Throws {@link DbConflictError} for `-EEXIST`. */
   add(rule: DbRule): AddOutcome {
+    // Fast path for the common case, with exactly db_rule_add's outcome: an unconditional rule
+    // for a syscall without an entry, or one that already has an unconditional action.
+    if (rule.args.length === 0) {
+      const existing = this.syscalls.get(rule.syscall);
+      if (!existing) {
+        this.syscalls.set(rule.syscall, { num: rule.syscall, chains: null, action: rule.action, origin: rule.origin, valid: true, history: `${rule.action}/${rule.origin};` });
+        return 'added';
+      }
+      if (existing.chains === null && existing.valid) return 'shadowed-by-unconditional';
+    }
     steps = 0;
     try {
       return this.addRule(rule);

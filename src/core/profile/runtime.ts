@@ -84,6 +84,7 @@ export interface OciSeccomp {
 }
 
 const U16 = 0xffffn;
+const NO_ARGS: DbArg[] = [];
 const ENOSYS = 38;
 const MAX_ERRNO = 4095;
 
@@ -150,6 +151,18 @@ function abiNumbers(v: LibseccompVersion, abi: Abi): Map<string, number> {
     m = new Map();
     for (const e of syscallEntries(abi)) if (v.knowsOnAbi(abi.name, e.name)) m.set(e.name, e.nr);
     byAbi.set(abi.name, m);
+  }
+  return m;
+}
+
+const nameCache = new Map<string, Map<number, string>>();
+
+/** number -> name on this ABI (our table). Built once per ABI. */
+function abiNames(abi: Abi): Map<number, string> {
+  let m = nameCache.get(abi.name);
+  if (!m) {
+    m = new Map(syscallEntries(abi).map((e) => [e.nr, e.name]));
+    nameCache.set(abi.name, m);
   }
   return m;
 }
@@ -443,7 +456,19 @@ function viaLibseccomp(input: RuntimeInput, runtime: 'runc' | 'crun'): Policy {
     }
     checkActionKernel(f.rule.action, kernel, n, `${f.rule.pointer}/action`, runc);
     let anyAbi = false;
+    const muxName = LIBSECCOMP_MUX_NAMES.has(f.name.value);
     for (const { abi, db } of dbs) {
+      // Fast path (most rules): unconditional, not multiplexed.
+      if (f.argSets.length === 1 && f.argSets[0].length === 0 && !(muxName && v.multiplexes(abi.name))) {
+        const nr = numberOn(v, abi, f.name.value);
+        if (nr === undefined) continue;
+        anyAbi = true;
+        const outcome = db.add({ syscall: nr, action: f.action, args: NO_ARGS, origin: f.origin });
+        const prev = effect.get(f.rule.rule);
+        if (prev === undefined || outcomeRank(outcome) > outcomeRank(prev)) effect.set(f.rule.rule, outcome);
+        if (outcome !== 'added' && outcome !== 'absorbed-conditional') noteOutcome(n, outcome, f, abi, undefined, db.syscalls.get(nr)?.action);
+        continue;
+      }
       for (const set of f.argSets) {
         const targets = ruleTargets(v, abi, f.name.value, set);
         for (const t of targets) {
@@ -523,9 +548,10 @@ function viaLibseccomp(input: RuntimeInput, runtime: 'runc' | 'crun'): Policy {
   const abiPolicies: AbiPolicy[] = dbs.map(({ abi, db }) => {
     const is64 = (abi.longBits ?? abi.bits) === 64;
     const syscalls: SyscallPolicy[] = [];
+    const names = abiNames(abi);
     for (const sys of [...db.syscalls.values()].sort((a, b) => (a.num >>> 0) - (b.num >>> 0))) {
       if (sys.num < 0) continue;
-      const name = syscallName(abi, sys.num) ?? `#${sys.num}`;
+      const name = names.get(sys.num) ?? `#${sys.num}`;
       if (sys.chains === null) {
         const clause: Clause = { conditions: [], action: sys.action >>> 0 };
         const o = origins[sys.origin];
