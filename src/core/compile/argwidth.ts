@@ -105,7 +105,8 @@ export function applyKernelArgWidth(policy: Policy): ArgWidthResult {
     if (!abi || abi.bits !== 64) return ap;
     let abiChanged = false;
     const syscalls = ap.syscalls.map((sys): SyscallPolicy => {
-      const name = sys.name || syscallName(abi, sys.nr) || '';
+      // The number is what the filter matches; the name only when the number is not in the table.
+      const name = syscallName(abi, sys.nr) ?? sys.name;
       const narrowed = new Map<number, ArgumentType>();
       const highValues: Array<{ arg: number; value: bigint }> = [];
       const conds: Condition[] = [];
