@@ -346,7 +346,10 @@ function viaLibseccomp(input: RuntimeInput, runtime: 'runc' | 'crun'): Policy {
         n.fail('seccomp notify unsupported: API level: got 5, want at least 6. Please try with libseccomp >= 2.5.0 and Linux >= 5.7', `${notifyRules[0].pointer}/action`);
       }
     }
-    if (oci.listenerPath === undefined || oci.listenerPath === '') n.fail('seccomp listenerPath is not set', `${notifyRules[0].pointer}/action`, 'SCMP_ACT_NOTIFY needs listenerPath: the agent that receives the notification fd');
+    if (oci.listenerPath === undefined || oci.listenerPath === '') {
+      if (runc) n.fail('seccomp listenerPath is not set', `${notifyRules[0].pointer}/action`, 'SCMP_ACT_NOTIFY needs listenerPath: the agent that receives the notification fd');
+      n.warn('no-listener', 'SCMP_ACT_NOTIFY without listenerPath: no agent receives the notification fd (crun does not refuse this; runc does)', `${notifyRules[0].pointer}/action`);
+    }
     flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
   }
 
