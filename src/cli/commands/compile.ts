@@ -9,7 +9,7 @@ import { Option, type Command } from 'commander';
 import { SeccompKitError } from '../../core/errors.js';
 import { encodeProgram, formatBase64, formatCArray, formatHex } from '../../core/bpf/codec.js';
 import { disassemble, renderDisassembly } from '../../core/bpf/disasm.js';
-import { applyKernelArgWidth, buildFilter, parseEnosysMode, parseMultiplexerMode, type BuiltFilter } from '../../core/compile/index.js';
+import { buildFilter, parseEnosysMode, parseMultiplexerMode, type BuiltFilter } from '../../core/compile/index.js';
 import { programStats, type ProgramStats } from '../../core/compile/stats.js';
 import { hostAbi } from '../../node/host.js';
 import { action, EXIT_NEGATIVE } from '../run.js';
@@ -42,8 +42,7 @@ export function compileFromOptions(file: string, opts: CompileOptions): BuiltFil
   const abis = sel === 'profile' ? undefined : sel === 'native' ? [hostAbi().name] : sel.split(',').map((x) => x.trim()).filter(Boolean);
   const argWidth = opts.argWidth ?? 'kernel';
   if (argWidth !== 'kernel' && argWidth !== '64') throw new SeccompKitError('usage', `--arg-width must be kernel or 64, not ${JSON.stringify(argWidth)}`);
-  const widened = argWidth === 'kernel' ? applyKernelArgWidth(policy).policy : policy;
-  const built = buildFilter(widened, { abis, enosys: parseEnosysMode(opts.enosys ?? 'auto'), socketcall: parseMultiplexerMode(opts.socketcall ?? 'deny') });
+  const built = buildFilter(policy, { abis, argWidth, enosys: parseEnosysMode(opts.enosys ?? 'auto'), socketcall: parseMultiplexerMode(opts.socketcall ?? 'deny') });
   for (const n of built.policy.notes.filter((x) => x.code === 'multiplexer-guarded')) eprintln(`${colorErr.yellow('warning:')} ${n.message}`);
   return built;
 }
