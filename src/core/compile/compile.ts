@@ -12,7 +12,8 @@ import type { AbiPolicy, Policy } from '../profile/policy.js';
 import { SeccompKitError } from '../errors.js';
 import { NodeBuilder, type Node } from './ir.js';
 import { layout } from './layout.js';
-import { abiSegments, restrictToDomain, searchTree, type Interval } from './tree.js';
+import { abiSegments, restrictToDomain, searchTree, segmentWeights, type Interval } from './tree.js';
+import { getAbi, syscallEntries } from '../syscalls/index.js';
 
 const AUDIT_ARCH_X86_64 = 0xc000003e;
 /** linux/audit.h __AUDIT_ARCH_LE: set on little-endian arches. */
@@ -76,7 +77,10 @@ function buildRoot(b: NodeBuilder, policy: Policy): Node {
 
 function abiTree(b: NodeBuilder, abi: AbiPolicy, domain: readonly Interval[]): Node {
   const bigEndian = (abi.auditArch & AUDIT_ARCH_LE) === 0;
-  return searchTree(b, restrictToDomain(abiSegments(b, abi, bigEndian), domain));
+  const segs = restrictToDomain(abiSegments(b, abi, bigEndian), domain);
+  // Weight segments by the known syscalls they hold: the common numbers get the shorter paths.
+  const known = getAbi(abi.abi);
+  return searchTree(b, segs, known ? segmentWeights(segs, syscallEntries(known).map((e) => e.nr)) : undefined);
 }
 
 function archBody(b: NodeBuilder, audit: number, abis: AbiPolicy[], badArch: Node): Node {

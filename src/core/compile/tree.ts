@@ -81,17 +81,47 @@ function mergeAdjacent(segs: readonly Segment[], acrossGaps = false): Segment[] 
 }
 
 /**
- * A search tree over sorted segments (A = nr). Balanced on segment count; a window of three
+ * A search tree over sorted segments (A = nr). Without weights it is balanced on segment count;
+ * with weights (how often each segment is expected, e.g. how many known syscalls it holds) each
+ * split balances the weight on both sides, so common segments sit higher. A window of three
  * segments whose outer two share a leaf and whose middle is one number becomes a single `jeq`.
  */
-export function searchTree(b: NodeBuilder, segs: readonly Segment[]): Node {
+export function searchTree(b: NodeBuilder, segs: readonly Segment[], weights?: readonly number[]): Node {
+  const prefix = [0];
+  for (let i = 0; i < segs.length; i++) prefix.push(prefix[i] + (weights ? weights[i] : 1));
   const build = (lo: number, hi: number): Node => {
     if (lo === hi) return segs[lo].leaf;
     if (hi - lo === 2 && segs[lo].leaf === segs[hi].leaf && segs[lo + 1].from === segs[lo + 1].to) {
       return b.jmp('jeq', segs[lo + 1].from, segs[lo + 1].leaf, segs[lo].leaf);
     }
-    const mid = (lo + hi + 1) >> 1;
+    // Split before `mid` where the weights on both sides are closest (ties: the middle index).
+    let mid = (lo + hi + 1) >> 1;
+    if (weights) {
+      let best = Infinity;
+      for (let m = lo + 1; m <= hi; m++) {
+        const diff = Math.abs(prefix[m] - prefix[lo] - (prefix[hi + 1] - prefix[m]));
+        if (diff < best || (diff === best && Math.abs(m - (lo + hi + 1) / 2) < Math.abs(mid - (lo + hi + 1) / 2))) {
+          best = diff;
+          mid = m;
+        }
+      }
+    }
     return b.jmp('jge', segs[mid].from, build(mid, hi), build(lo, mid - 1));
   };
   return build(0, segs.length - 1);
+}
+
+/** Weights for syscall-number segments: the known syscalls each holds, plus a little for the rest. */
+export function segmentWeights(segs: readonly Segment[], known: readonly number[]): number[] {
+  const sorted = [...known].sort((x, y) => x - y);
+  let j = 0;
+  return segs.map((s) => {
+    let n = 0;
+    while (j < sorted.length && sorted[j] < s.from) j++;
+    while (j < sorted.length && sorted[j] <= s.to) {
+      n++;
+      j++;
+    }
+    return n + 0.25;
+  });
 }
