@@ -44,13 +44,15 @@ export class NodeBuilder {
     return this.intern(`j${op}:${v}:${t.id}:${f.id}`, (id) => ({ kind: 'jmp', id, op, k: v, t, f }));
   }
 
+  /** A load whose next step is a constant return is dead (and would cost the action cache). */
   ld(offset: number, next: Node): Node {
+    if (next.kind === 'ret') return next;
     return this.intern(`l${offset}:${next.id}`, (id) => ({ kind: 'ld', id, offset, next }));
   }
 
   and(k: number, next: Node): Node {
     const v = k >>> 0;
-    if (v === 0xffffffff) return next;
+    if (v === 0xffffffff || next.kind === 'ret') return next;
     return this.intern(`a${v}:${next.id}`, (id) => ({ kind: 'and', id, k: v, next }));
   }
 }
