@@ -105,3 +105,13 @@ export const SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV = 1 << 5;
 
 /** The x32 ABI bit that the kernel sets in `nr` (arch/x86/include/uapi/asm/unistd.h __X32_SYSCALL_BIT). */
 export const X32_SYSCALL_BIT = 0x40000000;
+
+/** Names of the SECCOMP_FILTER_FLAG_* bits, for messages and summaries. */
+export const FILTER_FLAG_NAMES: ReadonlyArray<readonly [number, string]> = [
+  [SECCOMP_FILTER_FLAG_TSYNC, 'TSYNC'],
+  [SECCOMP_FILTER_FLAG_LOG, 'LOG'],
+  [SECCOMP_FILTER_FLAG_SPEC_ALLOW, 'SPEC_ALLOW'],
+  [SECCOMP_FILTER_FLAG_NEW_LISTENER, 'NEW_LISTENER'],
+  [SECCOMP_FILTER_FLAG_TSYNC_ESRCH, 'TSYNC_ESRCH'],
+  [SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, 'WAIT_KILLABLE_RECV'],
+];

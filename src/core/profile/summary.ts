@@ -5,7 +5,7 @@
  */
 import { decodeAction, formatAction } from '../bpf/actions.js';
 import type { ActionKind } from '../bpf/actions.js';
-import { SECCOMP_FILTER_FLAG_LOG, SECCOMP_FILTER_FLAG_NEW_LISTENER, SECCOMP_FILTER_FLAG_SPEC_ALLOW, SECCOMP_FILTER_FLAG_TSYNC, SECCOMP_FILTER_FLAG_TSYNC_ESRCH, SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV } from '../bpf/opcodes.js';
+import { FILTER_FLAG_NAMES } from '../bpf/opcodes.js';
 import { getAbi, syscallEntries } from '../syscalls/index.js';
 import type { AbiPolicy, Policy, PolicyContext, RuleOutcome, SyscallPolicy } from './policy.js';
 
@@ -123,15 +123,7 @@ function dropKey(o: RuleOutcome): string {
 
 /** Names of the SECCOMP_FILTER_FLAG_* bits set. */
 export function flagNames(flags: number): string[] {
-  const names: [number, string][] = [
-    [SECCOMP_FILTER_FLAG_TSYNC, 'TSYNC'],
-    [SECCOMP_FILTER_FLAG_LOG, 'LOG'],
-    [SECCOMP_FILTER_FLAG_SPEC_ALLOW, 'SPEC_ALLOW'],
-    [SECCOMP_FILTER_FLAG_NEW_LISTENER, 'NEW_LISTENER'],
-    [SECCOMP_FILTER_FLAG_TSYNC_ESRCH, 'TSYNC_ESRCH'],
-    [SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, 'WAIT_KILLABLE_RECV'],
-  ];
-  return names.filter(([bit]) => (flags & bit) !== 0).map(([, n]) => n);
+  return FILTER_FLAG_NAMES.filter(([bit]) => (flags & bit) !== 0).map(([, n]) => n);
 }
 
 /** Counts a resolved policy. */

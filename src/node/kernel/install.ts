@@ -12,6 +12,7 @@ import { encodeProgram } from '../../core/bpf/codec.js';
 import type { Program } from '../../core/bpf/instruction.js';
 import {
   BPF_MAXINSNS,
+  FILTER_FLAG_NAMES,
   SECCOMP_FILTER_FLAG_LOG,
   SECCOMP_FILTER_FLAG_NEW_LISTENER,
   SECCOMP_FILTER_FLAG_SPEC_ALLOW,
@@ -24,15 +25,7 @@ import {
 } from '../../core/bpf/opcodes.js';
 import { errnoName, errnoText, F_GETFD, F_SETFD, FD_CLOEXEC, libc, NR_SECCOMP_X86_64, PR_GET_NO_NEW_PRIVS, PR_SET_NO_NEW_PRIVS } from './libc.js';
 
-/** Names of the SECCOMP_FILTER_FLAG_* bits (linux/seccomp.h), for messages. */
-export const FILTER_FLAG_NAMES: ReadonlyArray<readonly [number, string]> = [
-  [SECCOMP_FILTER_FLAG_TSYNC, 'TSYNC'],
-  [SECCOMP_FILTER_FLAG_LOG, 'LOG'],
-  [SECCOMP_FILTER_FLAG_SPEC_ALLOW, 'SPEC_ALLOW'],
-  [SECCOMP_FILTER_FLAG_NEW_LISTENER, 'NEW_LISTENER'],
-  [SECCOMP_FILTER_FLAG_TSYNC_ESRCH, 'TSYNC_ESRCH'],
-  [SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, 'WAIT_KILLABLE_RECV'],
-];
+export { FILTER_FLAG_NAMES };
 
 /** `TSYNC|LOG`, or `bit 20` for bits linux/seccomp.h does not name. */
 export function formatFilterFlags(flags: number): string {
