@@ -17,7 +17,8 @@ import {
 } from '../../scripts/gen-argtypes.js';
 import { ARGTYPES_PROVENANCE, argumentBits, argumentType, argumentTypes, hasArgumentTypes, syscallEntry, syscallNumber } from '../../src/core/syscalls/index.js';
 
-const REFERENCE = '/work/shared/reference';
+// The project's copies of the reference profiles (see test/fixtures/profiles/README.md).
+const REFERENCE = new URL('../fixtures/profiles', import.meta.url).pathname;
 const ABIS_64 = ['x86_64', 'x32', 'aarch64', 'riscv64', 'loongarch64', 's390x', 'ppc64', 'ppc64le', 'mips64', 'mipsel64', 'mips64n32', 'mipsel64n32', 'parisc64'];
 
 function profileNames(): string[] {

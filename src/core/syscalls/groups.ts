@@ -1,7 +1,7 @@
 /**
  * Named syscall groups, so a person can write `@network` instead of twenty names. The idea of grouping syscalls by
  * purpose (filesystem, networking, ..., with the administrative ones set apart) comes from docker's old
- * `contrib/mkseccomp.sample` (described in /work/shared/seeds/004); these lists are our own.
+ * `contrib/mkseccomp.sample` (described in the project seed article shared/seeds/004); these lists are our own.
  *
  * A group is a list of names covering every ABI; a name an ABI lacks is simply absent there. Groups overlap
  * (`settimeofday` is in @time, @clock and @privileged) and do not cover every syscall: `@all` does.
