@@ -102,14 +102,9 @@ its low half; each changed syscall gets an arg-width-32 note (--json). --arg-wid
 
 export function register(program: Command): void {
   const cmd = program.command('compile').description('compile a profile into a seccomp BPF filter, verified as the kernel would').argument('<profile>', 'profile file, - for stdin, or builtin:NAME');
-  contextOptions(cmd);
-  // contextOptions' --arch is the daemon's architecture; here --arch picks ABIs, as the issue names it.
-  const archOpt = cmd.options.find((o) => o.long === '--arch');
-  if (archOpt) {
-    (cmd.options as Option[]).splice(cmd.options.indexOf(archOpt), 1);
-  }
+  // Here --arch picks the filter's ABIs; the daemon's architecture is --daemon-arch.
+  contextOptions(cmd, { daemonArchFlag: '--daemon-arch' });
   cmd
-    .option('--daemon-arch <goarch>', "the daemon's architecture for resolution, Go style (default: this machine)")
     .addOption(new Option('--arch <abis>', 'ABIs in the filter: profile, native or a comma list').default('profile'))
     .option('--enosys <mode>', "ENOSYS for syscalls newer than the profile: auto (what the runtime does: runc's stub), off, or the kernel version X.Y the profile was written for", 'auto')
     .addOption(new Option('--socketcall <mode>', 'socket/IPC calls with argument rules, made through socketcall(2)/ipc(2) where the filter cannot see the arguments: deny (default) or libseccomp (allow as libseccomp does, losing the conditions)').choices(['deny', 'libseccomp']).default('deny'))
@@ -120,7 +115,7 @@ export function register(program: Command): void {
     .option('--no-stats', 'do not print the summary on stderr')
     .addHelpText('after', HELP)
     .action(
-      action((file: string, raw: CompileOptions & { arch?: string; daemonArch?: string }) => {
+      action((file: string, raw: CompileOptions & { daemonArch?: string }) => {
         const opts: CompileOptions = { ...raw, abis: raw.arch, arch: raw.daemonArch };
         const r = compileFromOptions(file, opts);
         if (!r) return EXIT_NEGATIVE;

@@ -32,10 +32,14 @@ export interface ContextOptions {
 
 const collect = (value: string, prev: string[] = []): string[] => [...prev, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 
-/** Adds the context options to a command. */
-export function contextOptions(cmd: Command): Command {
+/**
+ * Adds the context options to a command. `compile` uses `--arch` for the ABIs of the filter, so it
+ * asks for the daemon architecture under `--daemon-arch` (its action maps it back to `arch`).
+ */
+export function contextOptions(cmd: Command, opts: { daemonArchFlag?: string } = {}): Command {
+  const archFlags = opts.daemonArchFlag ? `${opts.daemonArchFlag} <goarch>` : '-a, --arch <goarch>';
   return cmd
-    .option('-a, --arch <goarch>', "the daemon's architecture, Go style: amd64, arm64, 386, ppc64le, s390x, ... (default: this machine)")
+    .option(archFlags, "the daemon's architecture, Go style: amd64, arm64, 386, ppc64le, s390x, ... (default: this machine)")
     .option('--caps <set>', "starting capability set: docker (Docker's 14 defaults), all, none, or a comma list", 'docker')
     .option('--cap-add <cap>', 'add a capability, like docker run --cap-add (repeatable, ALL allowed)', collect)
     .option('--cap-drop <cap>', 'drop a capability, like docker run --cap-drop (repeatable, ALL allowed)', collect)
