@@ -3,15 +3,14 @@
  * /proc/PID/status, and each filter's classic BPF through ptrace(PTRACE_SECCOMP_GET_FILTER).
  *
  * What the kernel demands (kernel/seccomp.c, seccomp_get_filter; kernel/ptrace.c): the caller
- * has CAP_SYS_ADMIN and is itself not under seccomp, the target is ptrace-stopped by the calling
- * thread, and the kernel was built with CONFIG_CHECKPOINT_RESTORE (otherwise the request is
- * unknown: EIO).
+ * has CAP_SYS_ADMIN and is itself not under seccomp (else EACCES), the target is ptrace-stopped
+ * by the calling thread, and the kernel was built with CONFIG_CHECKPOINT_RESTORE (otherwise the
+ * request is unknown: EIO). We attach with PTRACE_SEIZE, stop the target with PTRACE_INTERRUPT,
+ * read, and detach: it continues as if nothing happened (an interrupted sleep is restarted).
  *
- * Order: the kernel's index 0 is the OLDEST filter, the one installed first (get_nth_filter counts
- * back from the newest by `count - index - 1`), although ptrace(2) says index 0 is the most recent;
- * test/cli/dump.test.ts checks this on the running kernel with two stacked filters. We attach with PTRACE_SEIZE,
- * stop the target with PTRACE_INTERRUPT, read, and detach: it continues as if nothing happened
- * (an interrupted sleep is restarted by the kernel).
+ * Order: the kernel's index 0 is the OLDEST filter, the one installed first, and the highest
+ * index the newest (seen on Linux 6.18; ptrace(2) says the opposite). test/cli/dump.test.ts
+ * checks this on the running kernel with two stacked filters.
  *
  * Filters belong to threads; a PID names the thread-group leader, so these are its filters.
  */

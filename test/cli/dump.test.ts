@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseSeccompStatus } from '../../src/node/dump.js';
 
 const bin = new URL('../../bin/seccomp-kit', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'sk-dump-'));
@@ -129,9 +130,38 @@ describe.skipIf(!supported)('seccomp-kit dump --pid', () => {
     expect(notNumber.stderr).toMatch(/--pid must be a non-negative integer/);
   });
 
+  it('says why when it may not read: no ptrace rights (EPERM), or itself under seccomp (EACCES)', async () => {
+    const child = spawn(process.execPath, [bin, 'run', '--bpf', outer, '--', 'sleep', '30'], { stdio: 'ignore' });
+    children.push(child);
+    const pid = String(child.pid);
+    await waitForFilters(child.pid as number, 1);
+    const nobody = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, bin, 'dump', '--pid', pid], { encoding: 'utf8' });
+    if (nobody.error === undefined) {
+      expect(nobody.status).toBe(2);
+      expect(nobody.stderr).toMatch(/cannot attach to process \d+ with ptrace \(EPERM\)/);
+    }
+    const filtered = sk('run', '--bpf', outer, '--', process.execPath, bin, 'dump', '--pid', pid);
+    expect(filtered.status).toBe(2);
+    expect(filtered.stderr).toMatch(/EACCES: reading filters needs CAP_SYS_ADMIN, and seccomp-kit itself must not run under seccomp/);
+    // Detached after the failure: still running, not stopped, and readable again.
+    expect(readFileSync(`/proc/${pid}/status`, 'utf8')).toMatch(/^State:\s*S/m);
+    expect(sk('dump', '--pid', pid).status).toBe(0);
+    child.kill('SIGKILL');
+  });
+
   it('--help has examples', () => {
     const r = sk('dump', '--help');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Examples:\n\s+\$ seccomp-kit dump --pid/);
+  });
+});
+
+describe('parseSeccompStatus', () => {
+  it('reads mode and count, and tolerates kernels without Seccomp_filters', () => {
+    expect(parseSeccompStatus('Name:\tsleep\nSeccomp:\t2\nSeccomp_filters:\t3\n')).toEqual({ mode: 'filter', count: 3 });
+    expect(parseSeccompStatus('Seccomp:\t1\n')).toEqual({ mode: 'strict' });
+    expect(parseSeccompStatus('Seccomp:\t0\nSeccomp_filters:\t0\n')).toEqual({ mode: 'disabled', count: 0 });
+    expect(() => parseSeccompStatus('Name:\tx\n')).toThrow(/does not report a Seccomp: line/);
+    expect(() => parseSeccompStatus('Seccomp:\t7\n')).toThrow(/unknown seccomp mode 7/);
   });
 });
