@@ -30,17 +30,22 @@ function compileDeny(file: string, names: string[]): Buffer {
 
 /** Polls /proc until the process reports `filters` seccomp filters (the PID survives execve). */
 async function waitForFilters(pid: number, filters: number): Promise<void> {
+  return waitForStatus(pid, new RegExp(`^Seccomp_filters:\\s*${filters}$`, 'm'), `${filters} filters`);
+}
+
+/** Polls /proc/PID/status until it matches. */
+async function waitForStatus(pid: number, re: RegExp, what: string): Promise<void> {
   for (let i = 0; i < 600; i++) {
     let status = '';
     try {
       status = readFileSync(`/proc/${pid}/status`, 'utf8');
     } catch {
-      throw new Error(`process ${pid} ended before it had ${filters} filters`);
+      throw new Error(`process ${pid} ended before it had ${what}`);
     }
-    if (new RegExp(`^Seccomp_filters:\\s*${filters}$`, 'm').test(status)) return;
+    if (re.test(status)) return;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`process ${pid} never reported ${filters} filters`);
+  throw new Error(`process ${pid} never reported ${what}`);
 }
 
 describe.skipIf(!supported)('seccomp-kit dump --pid', () => {
@@ -117,6 +122,22 @@ describe.skipIf(!supported)('seccomp-kit dump --pid', () => {
     expect(r.stdout).toMatch(/seccomp is disabled \(mode 0\)/);
     const j = sk('dump', '--pid', String(child.pid), '--json');
     expect(JSON.parse(j.stdout)).toMatchObject({ mode: 'disabled', count: 0, filters: [] });
+    child.kill('SIGKILL');
+  });
+
+  const python = spawnSync('python3', ['-c', 'pass']).status === 0;
+  it.skipIf(!python)('strict mode: says so, no filters, exit 0 (needs python3 to enter strict mode)', async () => {
+    // prctl(PR_SET_SECCOMP 22, SECCOMP_MODE_STRICT 1), then block in read(2), which strict mode allows.
+    const child = spawn('python3', ['-c', 'import ctypes, os; ctypes.CDLL(None).prctl(22, 1, 0, 0, 0); os.read(0, 1)'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    children.push(child);
+    await waitForStatus(child.pid as number, /^Seccomp:\s*1$/m, 'strict mode');
+    const r = sk('dump', '--pid', String(child.pid));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/seccomp is in strict mode \(mode 1\)/);
+    expect(JSON.parse(sk('dump', '--pid', String(child.pid), '--json').stdout)).toMatchObject({ mode: 'strict', count: 0, filters: [] });
+    const o = sk('dump', '--pid', String(child.pid), '-o', join(dir, 'strict.bpf'));
+    expect(o.status).toBe(2);
+    expect(o.stderr).toMatch(/no seccomp filter \(mode strict\): nothing to write/);
     child.kill('SIGKILL');
   });
 
