@@ -24,6 +24,10 @@ Exit status: 0 success, 1 a negative answer (invalid, denied, findings, differen
 2 usage or input error, 3 internal error.
 
 Examples:
+  $ seccomp-kit check                                  what Docker's default profile does here
+  $ seccomp-kit validate profile.json
+  $ seccomp-kit compile builtin:docker -o docker.bpf
+  $ seccomp-kit run --profile profile.json -- ls /
   $ seccomp-kit syscalls --arch x86_64 fchmodat2
   $ seccomp-kit disasm filter.bpf
   $ seccomp-kit emu filter.bpf --arch x86_64 --nr chmod`,
