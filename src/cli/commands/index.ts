@@ -12,6 +12,7 @@ import { register as check } from './check.js';
 import { register as compile } from './compile.js';
 import { register as run } from './run.js';
 import { register as dump } from './dump.js';
+import { register as exportCmd } from './export.js';
 
 /** Every command, in the order `--help` lists them. */
-export const commands: ReadonlyArray<(program: Command) => void> = [check, validate, resolve, compile, run, dump, convert, schema, syscalls, disasm, asm, emu, verify];
+export const commands: ReadonlyArray<(program: Command) => void> = [check, validate, resolve, compile, run, dump, exportCmd, convert, schema, syscalls, disasm, asm, emu, verify];
