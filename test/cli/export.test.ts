@@ -228,6 +228,17 @@ describe('export usage', () => {
     expect(r.out).toContain('Examples:');
   });
 
+  it('a profile that disables seccomp, or an unwritable output, is an error (exit 2) and writes nothing', () => {
+    const off = file('off.json', '{}');
+    const r = run(['export', off, '--to', 'docker']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('disables seccomp');
+    expect(r.out).toBe('');
+    const w = run(['export', PROFILE, '--to', 'docker', '-o', join(dir, 'no-such-dir', 'x.json')]);
+    expect(w.status).toBe(2);
+    expect(w.stderr).toContain('no such directory');
+  });
+
   it('an unknown target is a usage error', () => {
     const r = run(['export', PROFILE, '--to', 'lxc']);
     expect(r.status).toBe(2);

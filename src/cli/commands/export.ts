@@ -8,8 +8,7 @@ import { Option, type Command } from 'commander';
 import { SeccompKitError } from '../../core/errors.js';
 import { EXPORT_TARGETS, exportInvocation, exportProfile, isExportTarget } from '../../core/export/index.js';
 import { parseEnosysMode, parseMultiplexerMode } from '../../core/compile/index.js';
-import { writeFileAtomic } from '../../node/export.js';
-import { readInputText } from '../../node/files.js';
+import { exportToFile } from '../../node/export.js';
 import { action, EXIT_NEGATIVE, EXIT_OK } from '../run.js';
 import { colorErr, eprintln } from '../output.js';
 import { contextFromOptions, contextOptions, readForResolve, resolveOrReport, type ContextOptions } from './resolve.js';
@@ -83,12 +82,15 @@ function run(file: string, opts: ExportCliOptions, cmd: Command): number {
   const policy = resolveOrReport(profile, contextFromOptions(ctxOpts));
   if (!policy) return EXIT_NEGATIVE;
   const filter = { enosys: parseEnosysMode(opts.enosys ?? 'auto'), socketcall: parseMultiplexerMode(opts.socketcall ?? 'deny'), argWidth: (opts.argWidth ?? 'kernel') as 'kernel' | '64' };
-  const config = opts.config !== undefined ? readInputText(opts.config) : undefined;
-  const r = exportProfile(profile, policy, to, { filter, ...(config !== undefined ? { config } : {}), ...(opts.metadataName !== undefined ? { name: opts.metadataName } : {}) });
-  if (!opts.quiet) printDiagnostics(r.warnings, file);
+  const name = opts.metadataName !== undefined ? { name: opts.metadataName } : {};
   const out = opts.output ?? opts.config;
-  if (out !== undefined) writeFileAtomic(out, r.bytes);
-  else process.stdout.write(r.bytes);
+  // With a file, the library reads config.json and writes atomically; otherwise the text goes to stdout.
+  const r =
+    out !== undefined
+      ? exportToFile(profile, policy, to, { filter, ...name, ...(opts.config !== undefined ? { configFile: opts.config } : {}), ...(opts.output !== undefined ? { output: opts.output } : {}) })
+      : exportProfile(profile, policy, to, { filter, ...name });
+  if (out === undefined) process.stdout.write(r.bytes);
+  if (!opts.quiet) printDiagnostics(r.warnings, file);
   if (!opts.quiet) {
     const what = r.program ? `${r.program.length} instructions` : `${r.resolved?.rules.length ?? 0} rules`;
     eprintln(`${colorErr.bold(`${to}:`)} ${what} for ${policy.abis.map((a) => a.abi).join(', ')}${out !== undefined ? ` -> ${out}` : ''}`);
