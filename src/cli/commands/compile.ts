@@ -3,7 +3,7 @@
  * resolve a profile for a context, compile it, verify the program as the kernel would, and write it.
  * A summary of the program goes to stderr; stdout carries only the program (or --json).
  */
-import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../node/files.js';
 import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
 import { SeccompKitError } from '../../core/errors.js';
@@ -141,7 +141,7 @@ export function register(program: Command): void {
             : format === 'base64' ? `${formatBase64(program)}\n`
             : opts.output ? disassemble(program).text : renderDisassembly(disassemble(program), disasmPainter),
           );
-        if (opts.output) writeAtomic(opts.output, bytes);
+        if (opts.output) writeFileAtomic(opts.output, bytes);
         else process.stdout.write(bytes);
         if (opts.stats !== false) {
           eprintln(colorErr.bold(`${program.length} instructions`) + ` for ${r.policy.abis.map((a) => a.abi).join(', ')}${opts.output ? ` -> ${opts.output} (${format})` : ''}`);
@@ -150,24 +150,4 @@ export function register(program: Command): void {
         return undefined;
       }),
     );
-}
-
-/** Writes through a temporary file and rename, so a reader never sees half a program. */
-function writeAtomic(path: string, bytes: Uint8Array): void {
-  let special = false;
-  try {
-    special = !statSync(path).isFile();
-  } catch {
-    // does not exist yet: a new regular file
-  }
-  const tmp = special ? path : `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, bytes);
-    if (!special) renameSync(tmp, path);
-  } catch (err) {
-    if (!special) rmSync(tmp, { force: true });
-    const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'ENOENT' ? 'no such directory' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'is a directory' : e.message;
-    throw new SeccompKitError('io', `cannot write ${path}: ${why}`, { source: { file: path } });
-  }
 }
