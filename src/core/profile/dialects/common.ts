@@ -172,3 +172,13 @@ export function writeWarning(code: string, message: string, pointer: string | un
   if (hint) d.hint = hint;
   return d;
 }
+
+/** `args[]` as the Docker and OCI writers print it (stable key order; `valueTwo` only when present). */
+export function writeArgs(args: readonly ProfileArg[]): Record<string, unknown>[] {
+  return args.map((a) => {
+    const x: Record<string, unknown> = { index: a.index, value: a.value };
+    if (a.valueTwo !== undefined) x.valueTwo = a.valueTwo;
+    x.op = a.op;
+    return x;
+  });
+}

@@ -7,7 +7,7 @@
 import type { Diagnostic, Profile, ProfileRule, RuleFilter } from '../model.js';
 import { parsePodmanErrno } from '../errno.js';
 import type { DialectReading } from './common.js';
-import { writeWarning } from './common.js';
+import { writeWarning, writeArgs } from './common.js';
 
 const PODMAN_ONLY = "a Podman (containers/common) extension: Docker ignores it";
 
@@ -62,12 +62,7 @@ function ruleDoc(r: ProfileRule, target: Target, p: Profile, w: Diagnostic[]): R
   if (errnoRet !== undefined) o.errnoRet = errnoRet;
   if (r.errno !== undefined && target === 'podman') o.errno = r.errno;
   if (r.args.length) {
-    o.args = r.args.map((a) => {
-      const x: Record<string, unknown> = { index: a.index, value: a.value };
-      if (a.valueTwo !== undefined) x.valueTwo = a.valueTwo;
-      x.op = a.op;
-      return x;
-    });
+    o.args = writeArgs(r.args);
   }
   if (r.comment !== undefined) o.comment = r.comment;
   if (r.includes) o.includes = filterDoc(r.includes, target, p, w);

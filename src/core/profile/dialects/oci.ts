@@ -7,7 +7,7 @@
 import type { Diagnostic, Profile } from '../model.js';
 import { parsePodmanErrno } from '../errno.js';
 import type { DialectReading } from './common.js';
-import { writeWarning } from './common.js';
+import { writeWarning, writeArgs } from './common.js';
 
 const DOCKER_EXT = 'a Docker/Podman extension: containerd and runc ignore it';
 
@@ -48,12 +48,7 @@ export function ociRules(p: Profile, w: Diagnostic[], target: 'oci' | 'spo'): Re
     }
     if (errnoRet !== undefined) o.errnoRet = errnoRet;
     if (r.args.length) {
-      o.args = r.args.map((a) => {
-        const x: Record<string, unknown> = { index: a.index, value: a.value };
-        if (a.valueTwo !== undefined) x.valueTwo = a.valueTwo;
-        x.op = a.op;
-        return x;
-      });
+      o.args = writeArgs(r.args);
     }
     for (const which of ['includes', 'excludes'] as const) {
       const f = r[which];
